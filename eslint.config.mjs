@@ -1,0 +1,37 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'demo-output/**', 'jest.config.js'] },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // Dependencies point one way (DESIGN.md): pure packages import nothing of ours.
+    files: ['packages/protocol/src/**/*.ts', 'packages/aggregator/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@oadr-kit/*'] }],
+    },
+  },
+  {
+    files: ['packages/security/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@oadr-kit/!(protocol)'] }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/packages'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.check.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.check.json' }],
   },
   moduleNameMapper: {
     '^@oadr-kit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',

@@ -8,6 +8,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@oadr-kit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@oadr-kit/([a-z-]+)/([a-zA-Z]+)$': '<rootDir>/packages/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 30000,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decodePayload, encodePayload, MESSAGE_NODES, MESSAGE_TYPES, type MessageType, type OadrMessage } from '../src/index.js';
 import { messageArbitrary, nodeArbitrary } from './arbitraries.js';
-import { EXAMPLES } from './fixtures/examples.js';
+import { EXAMPLES } from '../src/examples.js';
 
 describe('decode(encode(x)) equals x', () => {
   test.each(MESSAGE_TYPES)('realistic %s', (type) => {

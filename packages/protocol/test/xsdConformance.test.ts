@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decodePayload, encodePayload, MESSAGE_TYPES, type OadrMessage } from '../src/index.js';
 import { messageArbitrary } from './arbitraries.js';
-import { EXAMPLES } from './fixtures/examples.js';
+import { EXAMPLES } from '../src/examples.js';
 import { validateAgainstXsd, xsdUnavailableReason } from './officialXsd.js';
 
 const unavailable = xsdUnavailableReason();

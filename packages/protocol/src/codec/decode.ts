@@ -1,17 +1,9 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { OadrProtocolError, ProtocolErrorCode } from '../errors.js';
 import { NAMESPACES } from '../namespaces.js';
-import type { Field, LeafNode, Node, ObjectNode } from '../schema/dsl.js';
+import type { Field, LeafNode, ObjectNode } from '../schema/dsl.js';
 import { MESSAGE_NODES, type MessageType, type OadrMessage } from '../schema/model.js';
 import { validateInbound } from './validate.js';
-
-/** What fast-xml-parser makes of an element: text, or an object of attributes (`@_…`), `#text` and children. */
-type XmlValue = string | XmlObject;
-interface XmlObject {
-  [key: string]: XmlValue | XmlValue[];
-}
-/** prefix → namespace URI in scope ('' is the default namespace). */
-type Scope = Readonly<Record<string, string>>;
+import { readXml, type XmlElement } from './xmlReader.js';
 
 export interface DecodeOptions {
   /** Largest body accepted, in bytes (default 1 MiB). Larger bodies fail before any parsing. */
@@ -30,21 +22,6 @@ export interface DecodedPayload {
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  removeNSPrefix: false,
-});
-
-// Entity declarations are how XXE and "billion laughs" attacks arrive; 2.0b never needs a DTD.
-const DTD_RE = /<!\s*(DOCTYPE|ENTITY)/i;
 const OADR = NAMESPACES.oadr;
 const DS = NAMESPACES.ds;
 
@@ -60,141 +37,126 @@ export function decodePayload(input: string | Uint8Array, options: DecodeOptions
     throw new OadrProtocolError(ProtocolErrorCode.XML_TOO_LARGE, `payload of ${size} bytes exceeds the limit of ${maxBytes} bytes`);
   }
   const xml = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-  if (DTD_RE.test(xml)) {
-    throw new OadrProtocolError(ProtocolErrorCode.XML_DTD_FORBIDDEN, 'DOCTYPE and ENTITY declarations are not allowed in OpenADR payloads');
+  const root = readXml(xml);
+  if (root.local !== 'oadrPayload') {
+    throw new OadrProtocolError(ProtocolErrorCode.XML_UNKNOWN_ROOT, `root element ${root.name} is not oadr:oadrPayload`, { element: root.name });
   }
-  const wellFormed = XMLValidator.validate(xml);
-  if (wellFormed !== true) {
-    const { msg, line, col } = wellFormed.err;
-    throw new OadrProtocolError(ProtocolErrorCode.XML_MALFORMED, `malformed XML at line ${line}, column ${col}: ${msg}`);
-  }
-  const doc = parser.parse(xml) as XmlObject;
-  const rootKeys = Object.keys(doc);
-  if (rootKeys.length !== 1) {
-    throw new OadrProtocolError(ProtocolErrorCode.XML_MALFORMED, `expected one root element, found ${rootKeys.length}`);
-  }
-  const rootKey = rootKeys[0]!;
-  const root = asObject(doc[rootKey]!, rootKey);
-  const rootScope = extendScope({}, root);
-  const rootName = resolve(rootKey, rootScope);
-  if (rootName.local !== 'oadrPayload') {
-    throw new OadrProtocolError(ProtocolErrorCode.XML_UNKNOWN_ROOT, `root element ${rootKey} is not oadr:oadrPayload`, { element: rootKey });
-  }
-  if (rootName.uri !== OADR) {
-    throw new OadrProtocolError(
-      ProtocolErrorCode.XML_WRONG_NAMESPACE,
-      `oadrPayload is in namespace "${rootName.uri}", expected "${OADR}"`,
-      { element: rootKey },
-    );
+  if (root.uri !== OADR) {
+    throw new OadrProtocolError(ProtocolErrorCode.XML_WRONG_NAMESPACE, `oadrPayload is in namespace "${root.uri}", expected "${OADR}"`, {
+      element: root.name,
+    });
   }
 
   let signed = false;
-  let signedObject: { value: XmlObject; key: string } | undefined;
-  for (const key of elementKeys(root)) {
-    const name = resolve(key, rootScope);
-    if (name.uri === DS && name.local === 'Signature') signed = true;
-    else if (name.uri === OADR && name.local === 'oadrSignedObject') signedObject = { value: asObject(single(root[key]!, key), key), key };
-    else throw unexpected(`oadr:oadrPayload/${key}`, name.uri);
+  let signedObject: XmlElement | undefined;
+  for (const child of root.children) {
+    if (child.uri === DS && child.local === 'Signature') signed = true;
+    else if (child.uri === OADR && child.local === 'oadrSignedObject' && signedObject === undefined) signedObject = child;
+    else throw unexpected(`oadr:oadrPayload/${child.name}`, child.uri);
   }
   if (signedObject === undefined) {
     throw new OadrProtocolError(ProtocolErrorCode.ELEMENT_MISSING, 'oadr:oadrPayload: required element oadr:oadrSignedObject is missing', {
       element: 'oadr:oadrPayload/oadr:oadrSignedObject',
     });
   }
-  const soScope = extendScope(rootScope, signedObject.value);
-  const messageKeys = elementKeys(signedObject.value);
-  if (messageKeys.length !== 1) {
+  if (signedObject.children.length !== 1) {
     throw new OadrProtocolError(
-      messageKeys.length === 0 ? ProtocolErrorCode.ELEMENT_MISSING : ProtocolErrorCode.ELEMENT_UNEXPECTED,
-      `oadr:oadrSignedObject must hold exactly one message, found ${messageKeys.length}`,
+      signedObject.children.length === 0 ? ProtocolErrorCode.ELEMENT_MISSING : ProtocolErrorCode.ELEMENT_UNEXPECTED,
+      `oadr:oadrSignedObject must hold exactly one message, found ${signedObject.children.length}`,
       { element: 'oadr:oadrPayload/oadr:oadrSignedObject' },
     );
   }
-  const messageKey = messageKeys[0]!;
-  const messageName = resolve(messageKey, soScope);
-  const type = messageName.local as MessageType;
+  const messageElement = signedObject.children[0]!;
+  const type = messageElement.local as MessageType;
   if (!Object.hasOwn(MESSAGE_NODES, type)) {
-    throw new OadrProtocolError(ProtocolErrorCode.MESSAGE_UNKNOWN, `${messageKey} is not an OpenADR 2.0b message`, { element: messageKey });
+    throw new OadrProtocolError(ProtocolErrorCode.MESSAGE_UNKNOWN, `${messageElement.name} is not an OpenADR 2.0b message`, {
+      element: messageElement.name,
+    });
   }
-  if (messageName.uri !== OADR) {
-    throw new OadrProtocolError(
-      ProtocolErrorCode.XML_WRONG_NAMESPACE,
-      `${type} is in namespace "${messageName.uri}", expected "${OADR}"`,
-      { element: `oadr:${type}` },
-    );
+  if (messageElement.uri !== OADR) {
+    throw new OadrProtocolError(ProtocolErrorCode.XML_WRONG_NAMESPACE, `${type} is in namespace "${messageElement.uri}", expected "${OADR}"`, {
+      element: `oadr:${type}`,
+    });
   }
-  const messageValue = single(signedObject.value[messageKey]!, messageKey);
-  const messageObject = typeof messageValue === 'string' ? {} : messageValue;
-  const schemaVersion = attribute(messageObject, 'schemaVersion');
+  const schemaVersion = attribute(messageElement, 'schemaVersion');
   if (schemaVersion !== undefined && schemaVersion !== '2.0b') {
     throw new OadrProtocolError(ProtocolErrorCode.SCHEMA_VERSION_UNSUPPORTED, `schemaVersion "${schemaVersion}" is not supported; expected 2.0b`, {
       element: `oadr:${type}`,
     });
   }
-  const body = decodeObject(MESSAGE_NODES[type], messageObject, soScope, `oadr:${type}`);
+  const body = decodeObject(MESSAGE_NODES[type], messageElement, at(undefined, `oadr:${type}`));
   validateInbound(type, body);
-  return {
-    message: { type, body } as OadrMessage,
-    signedObjectId: attribute(signedObject.value, 'Id'),
-    signed,
-    xml,
-  };
+  return { message: { type, body } as OadrMessage, signedObjectId: attribute(signedObject, 'Id'), signed, xml };
 }
 
-function decodeObject(node: ObjectNode, value: XmlObject, parentScope: Scope, where: string): Record<string, unknown> {
-  const scope = extendScope(parentScope, value);
+/**
+ * Where the decoder is, as a chain built only of references; the path text an error names is made
+ * only when an error is thrown, because building it for every element costs more than the decoding.
+ */
+interface Location {
+  readonly parent: Location | undefined;
+  readonly name: string;
+  readonly index: number;
+}
+
+function at(parent: Location | undefined, name: string, index = -1): Location {
+  return { parent, name, index };
+}
+
+function pathOf(location: Location): string {
+  const own = location.index >= 0 ? `${location.name}[${location.index}]` : location.name;
+  return location.parent === undefined ? own : `${pathOf(location.parent)}/${own}`;
+}
+
+function decodeObject(node: ObjectNode, element: XmlElement, where: Location): Record<string, unknown> {
+  if (element.text !== '' && element.children.length > 0) {
+    throw new OadrProtocolError(ProtocolErrorCode.ELEMENT_UNEXPECTED, `${pathOf(where)} mixes text with elements`, { element: pathOf(where) });
+  }
   const result: Record<string, unknown> = {};
-  for (const key of elementKeys(value)) {
-    const name = resolve(key, scope);
-    const route = node.byElement.get(`${name.uri} ${name.local}`);
-    if (route === undefined) throw unexpected(`${where}/${key}`, name.uri);
+  for (const child of element.children) {
+    const route = node.byElement.get(child.key);
+    if (route === undefined) throw unexpected(at(where, child.name), child.uri);
     const { field, via } = route;
     if (field.fixedEmpty) continue;
-    const decoded = decodeField(field, value[key]!, scope, `${where}/${key}`);
-    if (via === undefined) {
-      result[field.key] = decoded;
+    const target = via === undefined ? result : ((result[via.key] ??= {}) as Record<string, unknown>);
+    if (field.repeatAt === 0) {
+      const items = (target[field.key] ??= []) as unknown[];
+      items.push(descend(field, 1, child, at(where, child.name, items.length)));
+    } else if (field.key in target) {
+      throw appearsTwice(at(where, child.name));
     } else {
-      const group = (result[via.key] ??= {}) as Record<string, unknown>;
-      group[field.key] = decoded;
+      target[field.key] = descend(field, 1, child, at(where, child.name));
     }
   }
   return result;
 }
 
-function decodeField(field: Field, raw: XmlValue | XmlValue[], scope: Scope, where: string): unknown {
-  if (field.repeatAt === 0) {
-    const items = Array.isArray(raw) ? raw : [raw];
-    return items.map((item, i) => descend(field, 1, item, scope, `${where}[${i}]`));
+/** Walks down the field's path below `level` (the element at `level - 1` is `element`), then converts. */
+function descend(field: Field, level: number, element: XmlElement, where: Location): unknown {
+  const { children } = element;
+  if (level === field.path.length) {
+    if (field.node.kind === 'object') return decodeObject(field.node, element, where);
+    if (children.length > 0) throw unexpected(at(where, children[0]!.name), children[0]!.uri);
+    return leaf(field.node, element.text);
   }
-  return descend(field, 1, single(raw, where), scope, where);
-}
-
-/** Walks down the field's path below `level`, then converts what is there. */
-function descend(field: Field, level: number, value: XmlValue, parentScope: Scope, where: string): unknown {
-  if (level === field.path.length) return convert(field.node, value, parentScope, where);
-  const container = typeof value === 'string' ? {} : value;
-  const scope = extendScope(parentScope, container);
-  const expected = field.path[level]!;
-  let found: XmlValue | XmlValue[] | undefined;
-  let foundKey = expected.tag;
-  for (const key of elementKeys(container)) {
-    const name = resolve(key, scope);
-    if (`${name.uri} ${name.local}` !== expected.key) throw unexpected(`${where}/${key}`, name.uri);
-    found = container[key];
-    foundKey = key;
+  const expected = field.path[level]!.key;
+  for (const child of children) {
+    if (child.key !== expected) throw unexpected(at(where, child.name), child.uri);
   }
-  const inner = `${where}/${foundKey}`;
   if (level === field.repeatAt) {
-    const items = found === undefined ? [] : Array.isArray(found) ? found : [found];
-    return items.map((item, i) => descend(field, level + 1, item, scope, `${inner}[${i}]`));
+    const items = new Array<unknown>(children.length);
+    for (let i = 0; i < children.length; i++) items[i] = descend(field, level + 1, children[i]!, at(where, children[i]!.name, i));
+    return items;
   }
+  if (children.length > 1) throw appearsTwice(at(where, children[1]!.name));
+  const only = children[0];
   // A missing inner element leaves the value undefined; validation then names what is missing.
-  return found === undefined ? undefined : descend(field, level + 1, single(found, inner), scope, inner);
+  return only === undefined ? undefined : descend(field, level + 1, only, at(where, only.name));
 }
 
-function convert(node: Node, value: XmlValue, scope: Scope, where: string): unknown {
-  if (node.kind === 'object') return decodeObject(node, typeof value === 'string' ? {} : value, scope, where);
-  return leaf(node, text(value, where));
+function appearsTwice(where: Location): OadrProtocolError {
+  const path = pathOf(where);
+  return new OadrProtocolError(ProtocolErrorCode.ELEMENT_UNEXPECTED, `${path} appears more than once; the schema allows one`, { element: path });
 }
 
 const UINT_RE = /^\+?\d+$/;
@@ -217,74 +179,17 @@ function leaf(node: LeafNode, content: string): unknown {
   }
 }
 
-function text(value: XmlValue, where: string): string {
-  let content: string;
-  if (typeof value === 'string') {
-    content = value;
-  } else {
-    const children = elementKeys(value);
-    if (children.length > 0) throw unexpected(`${where}/${children[0]}`, undefined);
-    const t = value['#text'];
-    content = typeof t === 'string' ? t : '';
-  }
-  return content.includes('&#') ? decodeCharacterReferences(content) : content;
-}
-
-// fast-xml-parser leaves numeric character references alone when HTML entities are off.
-function decodeCharacterReferences(content: string): string {
-  return content.replace(/&#(x[0-9a-fA-F]+|\d+);/g, (whole, ref: string) => {
-    const code = ref.startsWith('x') ? parseInt(ref.slice(1), 16) : parseInt(ref, 10);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
-
-function elementKeys(value: XmlObject): string[] {
-  return Object.keys(value).filter((k) => !k.startsWith('@_') && k !== '#text');
-}
-
-function single(value: XmlValue | XmlValue[], where: string): XmlValue {
-  if (!Array.isArray(value)) return value;
-  if (value.length === 1) return value[0]!;
-  throw new OadrProtocolError(ProtocolErrorCode.ELEMENT_UNEXPECTED, `${where} appears ${value.length} times; the schema allows one`, { element: where });
-}
-
-function asObject(value: XmlValue | XmlValue[], where: string): XmlObject {
-  const one = single(value, where);
-  return typeof one === 'string' ? {} : one;
-}
-
-function extendScope(scope: Scope, value: XmlObject): Scope {
-  let extended: Record<string, string> | undefined;
-  for (const key in value) {
-    if (!key.startsWith('@_xmlns')) continue;
-    extended ??= { ...scope };
-    const prefix = key === '@_xmlns' ? '' : key.slice('@_xmlns:'.length);
-    extended[prefix] = value[key] as string;
-  }
-  return extended ?? scope;
-}
-
-function resolve(key: string, scope: Scope): { uri: string; local: string } {
-  const colon = key.indexOf(':');
-  const prefix = colon < 0 ? '' : key.slice(0, colon);
-  const local = colon < 0 ? key : key.slice(colon + 1);
-  const uri = scope[prefix];
-  if (uri === undefined && prefix !== '') {
-    throw new OadrProtocolError(ProtocolErrorCode.XML_MALFORMED, `namespace prefix "${prefix}" of element ${key} is not declared`, { element: key });
-  }
-  return { uri: uri ?? '', local };
-}
-
-function attribute(value: XmlObject, local: string): string | undefined {
-  for (const key in value) {
-    if (!key.startsWith('@_') || key.startsWith('@_xmlns')) continue;
-    const name = key.slice(2);
-    if (name === local || name.endsWith(`:${local}`)) return value[key] as string;
+function attribute(element: XmlElement, local: string): string | undefined {
+  if (element.attributes === undefined) return undefined;
+  for (const name in element.attributes) {
+    if (name === local || name.endsWith(`:${local}`)) return element.attributes[name];
   }
   return undefined;
 }
 
-function unexpected(where: string, uri: string | undefined): OadrProtocolError {
-  const ns = uri === undefined ? '' : ` (namespace "${uri}")`;
-  return new OadrProtocolError(ProtocolErrorCode.ELEMENT_UNEXPECTED, `unexpected element ${where}${ns}`, { element: where });
+function unexpected(where: Location | string, uri: string): OadrProtocolError {
+  const path = typeof where === 'string' ? where : pathOf(where);
+  return new OadrProtocolError(ProtocolErrorCode.ELEMENT_UNEXPECTED, `unexpected element ${path}${uri === '' ? '' : ` (namespace "${uri}")`}`, {
+    element: path,
+  });
 }

@@ -28,6 +28,15 @@ export default tseslint.config(
     },
   },
   {
+    // The VTN and the VEN stand on protocol, security and aggregator, never on each other.
+    files: ['packages/vtn/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@oadr-kit/!(protocol|security|aggregator)'] }] },
+  },
+  {
+    files: ['packages/ven/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@oadr-kit/!(protocol|security|aggregator)'] }] },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' },

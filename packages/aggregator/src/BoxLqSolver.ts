@@ -1,0 +1,288 @@
+import { boxedQuadraticMin, clip } from './Device.js';
+
+/**
+ * A device with one scalar state and up to two controls per slot:
+ *   s_t = decay * s_{t-1} + gain0 * u0_t + gain1 * u1_t + offset_t,   s_{-1} = initialState
+ *   cost  = sum_t (quad0/2) u0^2 + lin0_t u0 + (quad1/2) u1^2 + lin1_t u1 + (quadState/2) s^2 + linState_t s
+ *   power p_t = out0 * u0_t + out1 * u1_t + outState * s_t
+ * with every u0, u1, s boxed per slot. Battery, EV, heat pump and ramped generator are all this.
+ * A device with one control sets gain1 = out1 = 0 and the box of u1 to [0, 0].
+ */
+export interface LqModel {
+  readonly slots: number;
+  readonly decay: number;
+  readonly gain0: number;
+  readonly gain1: number;
+  readonly offset: Float64Array;
+  readonly initialState: number;
+  readonly quad0: number;
+  readonly quad1: number;
+  readonly quadState: number;
+  readonly lin0: Float64Array;
+  readonly lin1: Float64Array;
+  readonly linState: Float64Array;
+  readonly out0: number;
+  readonly out1: number;
+  readonly outState: number;
+  readonly lo0: Float64Array;
+  readonly hi0: Float64Array;
+  readonly lo1: Float64Array;
+  readonly hi1: Float64Array;
+  readonly loState: Float64Array;
+  readonly hiState: Float64Array;
+  /** Penalty of the state copy relative to the controls' (about 1/gain^2 balances the two). */
+  readonly stateWeight: number;
+}
+
+const RELAX = 1.6;
+
+/**
+ * Prox of an LqModel by an inner ADMM that splits "dynamics" from "boxes": each inner iteration
+ * solves the box-free, dynamics-constrained quadratic exactly by a scalar Riccati recursion
+ * (O(T), the banded structure of the KKT system), then projects onto the boxes. Gains depend only
+ * on rho, so they are cached; the iterate and dual are kept between calls as a warm start.
+ */
+export class BoxLqSolver {
+  readonly model: LqModel;
+  /** Last inner solution (u0 | u1 | s, T each); satisfies the dynamics exactly. */
+  readonly x: Float64Array;
+  private readonly z: Float64Array;
+  private readonly w: Float64Array;
+  private readonly zeta: Float64Array;
+  private readonly h: Float64Array;
+  private readonly gamma: Float64Array;
+  private readonly riccatiP: Float64Array;
+  private readonly minv: Float64Array;
+  private readonly beta: Float64Array;
+  private cachedRho = Number.NaN;
+  private cachedCosts = true;
+  private lastQtot = 0;
+
+  constructor(model: LqModel) {
+    this.model = model;
+    const T = model.slots;
+    this.x = new Float64Array(3 * T);
+    this.z = new Float64Array(3 * T);
+    this.w = new Float64Array(3 * T);
+    this.zeta = new Float64Array(3 * T);
+    this.h = new Float64Array(T);
+    this.gamma = new Float64Array(2 * T);
+    this.riccatiP = new Float64Array(T);
+    this.minv = new Float64Array(3 * T);
+    this.beta = new Float64Array(2 * T);
+    this.reset();
+  }
+
+  /** rho of the last solve (NaN before the first). */
+  get lastRho(): number {
+    return this.cachedRho;
+  }
+
+  /** Takes over another solver's warm start (same model). */
+  copyStateFrom(other: BoxLqSolver): void {
+    this.x.set(other.x);
+    this.z.set(other.z);
+    this.w.set(other.w);
+  }
+
+  /** Forgets the warm start (a cold, box-feasible starting point). */
+  reset(): void {
+    const m = this.model;
+    const T = m.slots;
+    for (let t = 0; t < T; t++) {
+      this.z[t] = clip(0, m.lo0[t]!, m.hi0[t]!);
+      this.z[T + t] = clip(0, m.lo1[t]!, m.hi1[t]!);
+      this.z[2 * T + t] = clip(m.initialState, m.loState[t]!, m.hiState[t]!);
+    }
+    this.x.set(this.z);
+    this.w.fill(0);
+  }
+
+  /**
+   * Runs `iterations` inner iterations of the prox at (v, rho) and writes p of the dynamics-exact
+   * iterate to out. `withCosts = false` drops f, which turns the prox into a projection.
+   * Returns the largest box violation of the iterate.
+   */
+  solve(v: Float64Array, rho: number, out: Float64Array, iterations: number, withCosts = true): number {
+    this.prepare(rho, withCosts);
+    const m = this.model;
+    const T = m.slots;
+    const { x, z, w, zeta } = this;
+    const sigmaU = rho;
+    const sigmaS = rho * m.stateWeight;
+    for (let k = 0; k < iterations; k++) {
+      for (let i = 0; i < 3 * T; i++) zeta[i] = z[i]! - w[i]!;
+      this.solveDynamics(v, rho, sigmaU, sigmaS, withCosts);
+      for (let t = 0; t < T; t++) {
+        this.boxStep(t, m.lo0[t]!, m.hi0[t]!);
+        this.boxStep(T + t, m.lo1[t]!, m.hi1[t]!);
+        this.boxStep(2 * T + t, m.loState[t]!, m.hiState[t]!);
+      }
+    }
+    let worst = 0;
+    for (let t = 0; t < T; t++) {
+      out[t] = m.out0 * x[t]! + m.out1 * x[T + t]! + m.outState * x[2 * T + t]!;
+      worst = Math.max(worst, boxExcess(x[t]!, m.lo0[t]!, m.hi0[t]!), boxExcess(x[T + t]!, m.lo1[t]!, m.hi1[t]!), boxExcess(x[2 * T + t]!, m.loState[t]!, m.hiState[t]!));
+    }
+    return worst;
+  }
+
+  /** Iterates until the box violation and the change of the boxed copy are below tol (or a cap). */
+  solveToTolerance(v: Float64Array, rho: number, out: Float64Array, tol: number, maxIterations: number, withCosts = true): number {
+    let violation = Infinity;
+    const before = new Float64Array(this.z.length);
+    for (let done = 0; done < maxIterations; done += 25) {
+      before.set(this.z);
+      violation = this.solve(v, rho, out, 25, withCosts);
+      let change = 0;
+      for (let i = 0; i < before.length; i++) change = Math.max(change, Math.abs(this.z[i]! - before[i]!));
+      if (violation <= tol && change <= tol) break;
+    }
+    return violation;
+  }
+
+  /**
+   * Lagrangian bound min f(u, s) + y'p + lambda'(dynamics residual) over the boxes, with lambda the
+   * costate of the last inner solve: valid for any lambda, tight once the prox has converged at the
+   * price y.
+   */
+  lagrangianBound(y: Float64Array): number {
+    const m = this.model;
+    const T = m.slots;
+    const lambda = new Float64Array(T + 1);
+    for (let t = T - 1; t >= 0; t--) {
+      lambda[t] = m.decay * lambda[t + 1]! - (this.lastQtot * this.x[2 * T + t]! - this.h[t]!);
+    }
+    let bound = -lambda[0]! * m.decay * m.initialState;
+    for (let t = 0; t < T; t++) {
+      const lt = lambda[t]!;
+      bound += boxedQuadraticMin(m.quad0, m.lin0[t]! + y[t]! * m.out0 - lt * m.gain0, m.lo0[t]!, m.hi0[t]!);
+      bound += boxedQuadraticMin(m.quad1, m.lin1[t]! + y[t]! * m.out1 - lt * m.gain1, m.lo1[t]!, m.hi1[t]!);
+      bound += boxedQuadraticMin(m.quadState, m.linState[t]! + y[t]! * m.outState + lt - m.decay * lambda[t + 1]!, m.loState[t]!, m.hiState[t]!);
+      bound -= lt * m.offset[t]!;
+    }
+    return bound;
+  }
+
+  private boxStep(i: number, lo: number, hi: number): void {
+    const relaxed = RELAX * this.x[i]! + (1 - RELAX) * this.z[i]!;
+    const zi = clip(relaxed + this.w[i]!, lo, hi);
+    this.w[i] = this.w[i]! + relaxed - zi;
+    this.z[i] = zi;
+  }
+
+  /** Backward pass for the quadratic gains of the cost-to-go; depends on rho only. */
+  private prepare(rho: number, withCosts: boolean): void {
+    if (rho === this.cachedRho && withCosts === this.cachedCosts) return;
+    const m = this.model;
+    const T = m.slots;
+    const c = withCosts ? 1 : 0;
+    const sigmaU = rho;
+    const sigmaS = rho * m.stateWeight;
+    const r00 = c * m.quad0 + sigmaU + rho * m.out0 * m.out0;
+    const r01 = rho * m.out0 * m.out1;
+    const r11 = c * m.quad1 + sigmaU + rho * m.out1 * m.out1;
+    const qtot = c * m.quadState + sigmaS + rho * m.outState * m.outState;
+    const a = m.decay;
+    const b0 = m.gain0;
+    const b1 = m.gain1;
+    let P = qtot;
+    for (let t = T - 1; t >= 0; t--) {
+      this.riccatiP[t] = P;
+      const m00 = r00 + P * b0 * b0;
+      const m01 = r01 + P * b0 * b1;
+      const m11 = r11 + P * b1 * b1;
+      const det = m00 * m11 - m01 * m01;
+      const i00 = m11 / det;
+      const i01 = -m01 / det;
+      const i11 = m00 / det;
+      this.minv[3 * t] = i00;
+      this.minv[3 * t + 1] = i01;
+      this.minv[3 * t + 2] = i11;
+      const be0 = P * a * b0;
+      const be1 = P * a * b1;
+      this.beta[2 * t] = be0;
+      this.beta[2 * t + 1] = be1;
+      const quadForm = be0 * (i00 * be0 + i01 * be1) + be1 * (i01 * be0 + i11 * be1);
+      P = qtot + P * a * a - quadForm;
+    }
+    this.cachedRho = rho;
+    this.cachedCosts = withCosts;
+    this.lastQtot = qtot;
+  }
+
+  private solveDynamics(v: Float64Array, rho: number, sigmaU: number, sigmaS: number, withCosts: boolean): void {
+    const m = this.model;
+    const T = m.slots;
+    const c = withCosts ? 1 : 0;
+    const { zeta, h, gamma, riccatiP, minv, beta, x } = this;
+    const a = m.decay;
+    const b0 = m.gain0;
+    const b1 = m.gain1;
+    for (let t = 0; t < T; t++) h[t] = -c * m.linState[t]! + sigmaS * zeta[2 * T + t]! + rho * m.outState * v[t]!;
+    let q = h[T - 1]!;
+    for (let t = T - 1; t >= 0; t--) {
+      const P = riccatiP[t]!;
+      const e = m.offset[t]!;
+      const vt = v[t]!;
+      const r0 = c * m.lin0[t]! - sigmaU * zeta[t]! - rho * m.out0 * vt;
+      const r1 = c * m.lin1[t]! - sigmaU * zeta[T + t]! - rho * m.out1 * vt;
+      const g0 = r0 + b0 * (P * e - q);
+      const g1 = r1 + b1 * (P * e - q);
+      gamma[2 * t] = g0;
+      gamma[2 * t + 1] = g1;
+      if (t > 0) {
+        const i00 = minv[3 * t]!;
+        const i01 = minv[3 * t + 1]!;
+        const i11 = minv[3 * t + 2]!;
+        const be0 = beta[2 * t]!;
+        const be1 = beta[2 * t + 1]!;
+        const cross = be0 * (i00 * g0 + i01 * g1) + be1 * (i01 * g0 + i11 * g1);
+        q = h[t - 1]! + q * a - P * a * e + cross;
+      }
+    }
+    let s = m.initialState;
+    for (let t = 0; t < T; t++) {
+      const i00 = minv[3 * t]!;
+      const i01 = minv[3 * t + 1]!;
+      const i11 = minv[3 * t + 2]!;
+      const g0 = beta[2 * t]! * s + gamma[2 * t]!;
+      const g1 = beta[2 * t + 1]! * s + gamma[2 * t + 1]!;
+      const u0 = -(i00 * g0 + i01 * g1);
+      const u1 = -(i01 * g0 + i11 * g1);
+      s = a * s + b0 * u0 + b1 * u1 + m.offset[t]!;
+      x[t] = u0;
+      x[T + t] = u1;
+      x[2 * T + t] = s;
+    }
+  }
+}
+
+function boxExcess(x: number, lo: number, hi: number): number {
+  return x < lo ? lo - x : x > hi ? x - hi : 0;
+}
+
+/**
+ * The exact set of states reachable slot by slot under the boxes (an interval, because the
+ * dynamics are scalar and affine); returns the first slot where it is empty, or -1.
+ */
+export function firstUnreachableSlot(m: LqModel): number {
+  let lo = m.initialState;
+  let hi = m.initialState;
+  for (let t = 0; t < m.slots; t++) {
+    const [u0lo, u0hi] = scaledRange(m.gain0, m.lo0[t]!, m.hi0[t]!);
+    const [u1lo, u1hi] = scaledRange(m.gain1, m.lo1[t]!, m.hi1[t]!);
+    const [decLo, decHi] = scaledRange(m.decay, lo, hi);
+    const tol = 1e-9 * (1 + Math.abs(m.hiState[t]!) + Math.abs(m.loState[t]!));
+    lo = Math.max(decLo + u0lo + u1lo + m.offset[t]!, m.loState[t]!);
+    hi = Math.min(decHi + u0hi + u1hi + m.offset[t]!, m.hiState[t]!);
+    if (lo > hi + tol) return t;
+    if (lo > hi) lo = hi;
+  }
+  return -1;
+}
+
+function scaledRange(k: number, lo: number, hi: number): [number, number] {
+  if (k === 0) return [0, 0];
+  return k > 0 ? [k * lo, k * hi] : [k * hi, k * lo];
+}

@@ -1,0 +1,58 @@
+import { OadrError } from '@oadr-kit/protocol';
+import { CliUsageError, ExitCode } from './CliError.js';
+import { certsCommand } from './commands/certs.js';
+import type { CliIo } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly run: Command;
+}
+
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  certs: { summary: 'make a development PKI: CAs, VTN and VEN certificates', run: certsCommand },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return `Usage: oadr <command> [options]
+
+OpenADR 2.0b toolkit: VTN, VEN, conformance runner and an ADMM aggregator core.
+
+Commands:
+${lines.join('\n')}
+
+Run "oadr <command> --help" for a command's options.
+Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.
+`;
+}
+
+/** Runs the `oadr` command line; never throws, always resolves to an exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  const entry = COMMANDS[name];
+  try {
+    if (entry === undefined) throw new CliUsageError(`unknown command "${name}"`);
+    return await entry.run(rest, io);
+  } catch (error) {
+    return report(error, name, io);
+  }
+}
+
+/** Errors become one readable line; a stack only with OADR_DEBUG set, for bug reports. */
+function report(error: unknown, command: string, io: CliIo): ExitCode {
+  if (error instanceof CliUsageError) {
+    io.stderr.write(`oadr: ${error.message} (see "oadr ${COMMANDS[command] === undefined ? '' : `${command} `}--help")\n`);
+    return ExitCode.USAGE;
+  }
+  const message = error instanceof OadrError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  io.stderr.write(`oadr ${command}: ${message}\n`);
+  if (process.env['OADR_DEBUG'] !== undefined && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
+  return ExitCode.FAILURE;
+}

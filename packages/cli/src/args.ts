@@ -1,16 +1,24 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { CliUsageError } from './CliError.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** A command's options: each name is a string-valued or a boolean flag. */
+export type OptionSpec = Readonly<Record<string, 'string' | 'boolean'>>;
+export type OptionValues<S extends OptionSpec> = { [K in keyof S]?: S[K] extends 'string' ? string : boolean } & { help?: boolean };
 
 /** Parses a command's options strictly: unknown options and stray arguments are usage errors. */
-export function parseOptions<O extends Options>(command: string, argv: readonly string[], options: O, positionals = 0) {
+export function parseOptions<const S extends OptionSpec>(
+  command: string,
+  argv: readonly string[],
+  spec: S,
+  positionals = 0,
+): { values: OptionValues<S>; positionals: string[] } {
+  const options = Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }]));
   try {
     const parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: positionals > 0 });
     if (parsed.positionals.length > positionals) {
       throw new CliUsageError(`${command}: unexpected argument "${parsed.positionals[positionals]}"`);
     }
-    return parsed;
+    return { values: parsed.values as OptionValues<S>, positionals: parsed.positionals };
   } catch (error) {
     if (error instanceof CliUsageError) throw error;
     throw new CliUsageError(`${command}: ${(error as Error).message.split('\n')[0]}`);

@@ -1,6 +1,7 @@
 import { OadrError } from '@oadr-kit/protocol';
 import { CliUsageError, ExitCode } from './CliError.js';
 import { certsCommand } from './commands/certs.js';
+import { negotiateCommand } from './commands/negotiate.js';
 import type { CliIo } from './io.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
@@ -12,6 +13,7 @@ interface CommandEntry {
 
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   certs: { summary: 'make a development PKI: CAs, VTN and VEN certificates', run: certsCommand },
+  negotiate: { summary: 'negotiate a community schedule with the ADMM engine, in-process', run: negotiateCommand },
 };
 
 function mainHelp(): string {
@@ -45,13 +47,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
 }
 
+/** Every oadr-kit error carries a stable OADR_ERR_ code (the aggregator's too, though it is not an OadrError). */
+function hasCode(error: Error): error is Error & { code: string } {
+  const { code } = error as { code?: unknown };
+  return error instanceof OadrError || (typeof code === 'string' && code.startsWith('OADR_ERR_'));
+}
+
 /** Errors become one readable line; a stack only with OADR_DEBUG set, for bug reports. */
 function report(error: unknown, command: string, io: CliIo): ExitCode {
   if (error instanceof CliUsageError) {
     io.stderr.write(`oadr: ${error.message} (see "oadr ${COMMANDS[command] === undefined ? '' : `${command} `}--help")\n`);
     return ExitCode.USAGE;
   }
-  const message = error instanceof OadrError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? `${hasCode(error) ? `${error.code}: ` : ''}${error.message}` : String(error);
   io.stderr.write(`oadr ${command}: ${message}\n`);
   if (process.env['OADR_DEBUG'] !== undefined && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
   return ExitCode.FAILURE;

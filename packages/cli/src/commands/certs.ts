@@ -45,12 +45,12 @@ export async function certsCommand(argv: readonly string[], io: CliIo): Promise<
     return action === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   const { values } = parseOptions(`certs ${action}`, rest, {
-    dir: { type: 'string' },
-    algorithm: { type: 'string' },
-    name: { type: 'string' },
-    dns: { type: 'string' },
-    ip: { type: 'string' },
-    force: { type: 'boolean' },
+    dir: 'string',
+    algorithm: 'string',
+    name: 'string',
+    dns: 'string',
+    ip: 'string',
+    force: 'boolean',
   });
   if (values.help) {
     io.stdout.write(CERTS_HELP);

@@ -41,3 +41,6 @@ export {
   type TlsProfileOptions,
   type TlsServerProfileOptions,
 } from './tlsProfile.js';
+export { NonceCache, type NonceCacheOptions, type NonceStore } from './NonceCache.js';
+export { PayloadSigner, type PayloadSignerOptions } from './PayloadSigner.js';
+export { PayloadVerifier, type PayloadVerifierOptions, type VerifiedPayload, type VerifyOptions } from './PayloadVerifier.js';

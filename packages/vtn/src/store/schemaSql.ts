@@ -1,0 +1,120 @@
+/**
+ * Tables of the VTN, one DDL for SQLite and PostgreSQL: only the auto-increment key differs. Times are
+ * epoch milliseconds (BIGINT), booleans 0/1 integers, structured values JSON text, so both adapters
+ * share every query.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export function schemaStatements(dialect: Dialect): string[] {
+  const serial = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    `CREATE TABLE IF NOT EXISTS vens (
+      ven_id TEXT PRIMARY KEY,
+      ven_id_lower TEXT NOT NULL,
+      ven_name TEXT,
+      registration_id TEXT,
+      fingerprint TEXT UNIQUE,
+      approved INTEGER NOT NULL,
+      profile_name TEXT NOT NULL,
+      transport_name TEXT NOT NULL,
+      transport_address TEXT,
+      http_pull_model INTEGER NOT NULL,
+      report_only INTEGER NOT NULL,
+      xml_signature INTEGER NOT NULL,
+      attrs TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      registered_at BIGINT
+    )`,
+    'CREATE INDEX IF NOT EXISTS vens_lower ON vens (ven_id_lower)',
+    `CREATE TABLE IF NOT EXISTS programs (
+      program_id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      market_context TEXT NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE TABLE IF NOT EXISTS events (
+      event_id TEXT PRIMARY KEY,
+      program_id TEXT,
+      market_context TEXT NOT NULL,
+      modification_number INTEGER NOT NULL,
+      modification_reason TEXT,
+      created_at BIGINT NOT NULL,
+      modified_at BIGINT NOT NULL,
+      cancelled_at BIGINT,
+      visible_until BIGINT NOT NULL,
+      spec TEXT NOT NULL
+    )`,
+    `CREATE TABLE IF NOT EXISTS deliveries (
+      event_id TEXT NOT NULL,
+      ven_id TEXT NOT NULL,
+      target_mod INTEGER NOT NULL,
+      delivered_mod INTEGER NOT NULL,
+      request_id TEXT,
+      delivered_at BIGINT,
+      response_mod INTEGER,
+      response_opt TEXT,
+      responded_at BIGINT,
+      ei_opt TEXT,
+      PRIMARY KEY (event_id, ven_id)
+    )`,
+    'CREATE INDEX IF NOT EXISTS deliveries_ven ON deliveries (ven_id)',
+    // Polls ask "is anything due for this VEN" thousands of times a second; only due rows are indexed.
+    'CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (ven_id) WHERE delivered_mod < target_mod',
+    `CREATE TABLE IF NOT EXISTS outbox (
+      id ${serial},
+      ven_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      request_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      sent_at BIGINT
+    )`,
+    "CREATE INDEX IF NOT EXISTS outbox_queued ON outbox (ven_id, id) WHERE status = 'queued'",
+    'CREATE INDEX IF NOT EXISTS outbox_request ON outbox (ven_id, request_id)',
+    `CREATE TABLE IF NOT EXISTS report_registrations (
+      ven_id TEXT NOT NULL,
+      report_specifier_id TEXT NOT NULL,
+      report TEXT NOT NULL,
+      registered_at BIGINT NOT NULL,
+      PRIMARY KEY (ven_id, report_specifier_id)
+    )`,
+    `CREATE TABLE IF NOT EXISTS report_requests (
+      report_request_id TEXT PRIMARY KEY,
+      ven_id TEXT NOT NULL,
+      direction TEXT NOT NULL,
+      report_specifier_id TEXT NOT NULL,
+      request TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    'CREATE INDEX IF NOT EXISTS report_requests_ven ON report_requests (ven_id)',
+    `CREATE TABLE IF NOT EXISTS report_data (
+      id ${serial},
+      ven_id TEXT NOT NULL,
+      report_request_id TEXT NOT NULL,
+      report_specifier_id TEXT NOT NULL,
+      report_name TEXT,
+      request_id TEXT NOT NULL,
+      idx INTEGER NOT NULL,
+      created_date_time TEXT NOT NULL,
+      received_at BIGINT NOT NULL,
+      report TEXT NOT NULL,
+      UNIQUE (ven_id, request_id, idx)
+    )`,
+    'CREATE INDEX IF NOT EXISTS report_data_request ON report_data (report_request_id)',
+    `CREATE TABLE IF NOT EXISTS opts (
+      ven_id TEXT NOT NULL,
+      opt_id TEXT NOT NULL,
+      opt_type TEXT NOT NULL,
+      opt_reason TEXT NOT NULL,
+      market_context TEXT,
+      event_id TEXT,
+      modification_number INTEGER,
+      body TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      cancelled_at BIGINT,
+      PRIMARY KEY (ven_id, opt_id)
+    )`,
+  ];
+}

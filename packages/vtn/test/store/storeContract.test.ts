@@ -1,0 +1,183 @@
+import type { MessageBody, OadrReportRequest } from '@oadr-kit/protocol';
+import type { EventRecord, VenRecord, VtnStore } from '../../src/index.js';
+import { postgresFactory, sqliteFactory, type StoreFactory } from '../helpers/stores.js';
+
+const T0 = Date.UTC(2026, 10, 27, 12);
+
+function ven(venID: string, extra: Partial<VenRecord> = {}): VenRecord {
+  return {
+    venID,
+    venName: `name of ${venID}`,
+    registrationID: `reg-${venID}`,
+    fingerprint: undefined,
+    approved: true,
+    profileName: '2.0b',
+    transportName: 'simpleHttp',
+    transportAddress: undefined,
+    httpPullModel: true,
+    reportOnly: false,
+    xmlSignature: false,
+    groupIDs: [],
+    resourceIDs: [],
+    partyIDs: [],
+    createdAt: T0,
+    registeredAt: T0,
+    ...extra,
+  };
+}
+
+function event(eventID: string, extra: Partial<EventRecord> = {}): EventRecord {
+  return {
+    eventID,
+    programID: undefined,
+    marketContext: 'http://market.example.com',
+    modificationNumber: 0,
+    modificationReason: undefined,
+    createdAt: T0,
+    modifiedAt: T0,
+    cancelledAt: undefined,
+    visibleUntil: T0 + 3_600_000,
+    spec: {
+      priority: 1,
+      testEvent: undefined,
+      vtnComment: undefined,
+      responseRequired: 'always',
+      activePeriod: { dtstart: '2026-11-27T13:00:00Z', duration: 'PT1H' },
+      signals: [{ intervals: [{ duration: 'PT1H', uid: '0', signalPayload: 1 }], signalName: 'SIMPLE', signalType: 'level', signalID: 's' }],
+      baseline: undefined,
+      target: {},
+    },
+    ...extra,
+  };
+}
+
+describe.each<[string, () => StoreFactory]>([
+  ['sqlite', sqliteFactory],
+  ['postgres', postgresFactory],
+])('VtnStore contract (%s)', (_name, makeFactory) => {
+  let factory: StoreFactory;
+  let store: VtnStore;
+
+  beforeEach(async () => {
+    factory = makeFactory();
+    store = await factory.open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await factory.cleanup();
+  });
+
+  it('saves, finds and updates VENs by id, case-insensitive id and fingerprint', async () => {
+    await store.saveVen(ven('Ven-A', { fingerprint: '00112233445566778899', groupIDs: ['g1'] }));
+    expect((await store.getVen('Ven-A'))?.groupIDs).toEqual(['g1']);
+    expect(await store.getVen('ven-a')).toBeUndefined();
+    expect((await store.findVenIgnoringCase('VEN-a'))?.venID).toBe('Ven-A');
+    expect((await store.getVenByFingerprint('00112233445566778899'))?.venID).toBe('Ven-A');
+    await store.saveVen(ven('Ven-A', { registrationID: undefined, fingerprint: '00112233445566778899' }));
+    expect((await store.getVen('Ven-A'))?.registrationID).toBeUndefined();
+    expect(await store.listVens()).toHaveLength(1);
+  });
+
+  it('refuses a second VEN with a fingerprint already bound', async () => {
+    await store.saveVen(ven('a', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }));
+    await expect(store.saveVen(ven('b', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }))).rejects.toThrow();
+  });
+
+  it('tracks deliveries per modification and answers whether one is due', async () => {
+    await store.saveVen(ven('a'));
+    await store.insertEvent(event('e1'));
+    await store.setDeliveryTargets('e1', ['a'], 0);
+    expect(await store.hasPendingDelivery('a', T0)).toBe(true);
+    await store.markDelivered('e1', 'a', 0, 'req-1', T0);
+    expect(await store.hasPendingDelivery('a', T0)).toBe(false);
+    expect(await store.updateEvent(event('e1', { modificationNumber: 1 }), 0)).toBe(true);
+    expect(await store.updateEvent(event('e1', { modificationNumber: 2 }), 0)).toBe(false);
+    await store.setDeliveryTargets('e1', ['a'], 1);
+    expect(await store.hasPendingDelivery('a', T0)).toBe(true);
+    // an event past its visibility is never due
+    expect(await store.hasPendingDelivery('a', T0 + 3_600_000)).toBe(false);
+    const [row] = await store.listVenEvents('a', T0);
+    expect(row?.event.modificationNumber).toBe(1);
+    expect(row?.delivery).toMatchObject({ targetMod: 1, deliveredMod: 0, requestID: 'req-1' });
+    // an older modification never overwrites a newer delivery
+    await store.markDelivered('e1', 'a', 1, 'req-2', T0);
+    await store.markDelivered('e1', 'a', 0, 'req-old', T0);
+    expect((await store.getDelivery('e1', 'a'))?.requestID).toBe('req-2');
+    await store.recordEventResponse('e1', 'a', 1, 'optOut', T0);
+    await store.setEiOpt('e1', 'a', 'optIn');
+    expect(await store.getDelivery('e1', 'a')).toMatchObject({ responseMod: 1, responseOpt: 'optOut', eiOpt: 'optIn' });
+    await store.removeDeliveries('e1', ['a']);
+    expect(await store.listDeliveriesForEvent('e1')).toEqual([]);
+  });
+
+  it('hands each outbox message out once and finds it again by requestID', async () => {
+    await store.saveVen(ven('a'));
+    const id = await store.enqueue({ venID: 'a', kind: 'oadrCancelReport', requestID: 'r1', body: { requestID: 'r1', reportRequestID: ['x'], reportToFollow: false } }, T0);
+    expect((await store.listQueued('a')).map((m) => m.id)).toEqual([id]);
+    expect(await store.findSent('a', 'r1')).toBeUndefined();
+    expect(await store.markSent(id, T0)).toBe(true);
+    expect(await store.markSent(id, T0)).toBe(false);
+    expect((await store.findSent('a', 'r1'))?.kind).toBe('oadrCancelReport');
+    await store.markAcked(id);
+    expect((await store.findSent('a', 'r1'))?.status).toBe('acked');
+    await store.enqueue({ venID: 'a', kind: 'oadrRequestReregistration', requestID: '', body: { venID: 'a' } }, T0);
+    await store.dropQueued('a');
+    expect(await store.listQueued('a')).toEqual([]);
+  });
+
+  it('stores an uploaded report once per (VEN, requestID, index)', async () => {
+    const data = {
+      venID: 'a',
+      reportRequestID: 'rr',
+      reportSpecifierID: 'spec',
+      reportName: 'TELEMETRY_USAGE',
+      requestID: 'up-1',
+      index: 0,
+      createdDateTime: '2026-11-27T12:00:00Z',
+      receivedAt: T0,
+      report: { reportRequestID: 'rr', reportSpecifierID: 'spec', createdDateTime: '2026-11-27T12:00:00Z' },
+    };
+    expect(await store.insertReportData(data)).toBe(true);
+    expect(await store.insertReportData(data)).toBe(false);
+    expect(await store.listReportData({ venID: 'a' })).toHaveLength(1);
+    expect(await store.listReportData({ reportRequestID: 'other' })).toHaveLength(0);
+  });
+
+  it('rolls a failed transaction back entirely', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.saveVen(ven('a'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.getVen('a')).toBeUndefined();
+    await store.transaction(async (tx) => tx.saveVen(ven('b')));
+    expect(await store.getVen('b')).toBeDefined();
+  });
+
+  it('keeps concurrent transactions apart', async () => {
+    await store.saveVen(ven('a'));
+    const id = await store.enqueue({ venID: 'a', kind: 'oadrRequestReregistration', requestID: '', body: { venID: 'a' } }, T0);
+    const takers = await Promise.all(Array.from({ length: 8 }, () => store.transaction(async (tx) => tx.markSent(id, T0))));
+    expect(takers.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('keeps report registrations, requests and opts', async () => {
+    await store.replaceReportRegistrations('a', [
+      { venID: 'a', reportSpecifierID: 's1', registeredAt: T0, report: { reportRequestID: '0', reportSpecifierID: 's1', createdDateTime: '2026-11-27T12:00:00Z' } },
+    ]);
+    expect((await store.listReportRegistrations('a')).map((r) => r.reportSpecifierID)).toEqual(['s1']);
+    const request: OadrReportRequest = { reportRequestID: 'rr1', reportSpecifier: { reportSpecifierID: 's1', granularity: 'PT1M', reportBackDuration: 'PT5M', specifierPayload: [{ rID: 'p', readingType: 'x-notApplicable' }] } };
+    await store.saveReportRequest({ reportRequestID: 'rr1', venID: 'a', direction: 'toVen', reportSpecifierID: 's1', request, status: 'pending', createdAt: T0 });
+    await store.setReportRequestStatus('rr1', 'active');
+    expect((await store.getReportRequest('rr1'))?.status).toBe('active');
+    expect(await store.listReportRequests('a')).toHaveLength(1);
+    const body: MessageBody<'oadrCreateOpt'> = { optID: 'o1', optType: 'optOut', optReason: 'economic', venID: 'a', createdDateTime: '2026-11-27T12:00:00Z', requestID: 'q', eiTarget: {} };
+    await store.saveOpt({ venID: 'a', optID: 'o1', optType: 'optOut', optReason: 'economic', marketContext: undefined, eventID: undefined, modificationNumber: undefined, body, createdAt: T0, cancelledAt: undefined });
+    expect((await store.getOpt('a', 'o1'))?.body.optID).toBe('o1');
+    expect(await store.listOpts()).toHaveLength(1);
+    await store.saveProgram({ programID: 'p', name: 'P', marketContext: 'http://m', createdAt: T0 });
+    expect((await store.getProgram('p'))?.name).toBe('P');
+  });
+});

@@ -1,6 +1,6 @@
-import { BoxLqSolver, firstUnreachableSlot, type LqModel } from '../BoxLqSolver.js';
-import type { Device } from '../Device.js';
+import { firstUnreachableSlot, type LqModel } from '../BoxLqSolver.js';
 import type { Horizon } from '../parameters.js';
+import { LqDevice } from './LqDevice.js';
 
 /** Per-slot limits of a storage device (battery, EV); see StorageDevice. */
 export interface StorageLimits {
@@ -15,8 +15,6 @@ export interface StorageLimits {
   readonly wearCostPerKwh: number;
 }
 
-/** Inner iterations per prox call inside the engine; warm-started, so a few suffice (tuned on community-39). */
-const INNER_ITERATIONS = 5;
 /** State-copy penalty relative to the controls' (tuned on community-39). */
 const STATE_WEIGHT = 2;
 
@@ -25,65 +23,17 @@ const STATE_WEIGHT = 2;
  * The convex model allows simultaneous charge and discharge; at a positive wear cost it never pays,
  * so a profile is read as c = max(p, 0), d = max(-p, 0).
  */
-export abstract class StorageDevice implements Device {
-  abstract readonly kind: string;
-  readonly terminalCount = 1;
-  readonly id: string;
-  readonly horizon: Horizon;
+export abstract class StorageDevice extends LqDevice {
   protected readonly limits: StorageLimits;
-  private readonly solver: BoxLqSolver;
-  private sideSolver: BoxLqSolver | undefined;
 
   protected constructor(id: string, horizon: Horizon, limits: StorageLimits) {
-    this.id = id;
-    this.horizon = horizon;
+    super(id, horizon, storageModel(horizon, limits));
     this.limits = limits;
-    this.solver = new BoxLqSolver(this.model());
   }
 
   /** Slot where the SoC bounds become unreachable within the rate limits, or -1. */
   protected firstUnreachableSlot(): number {
     return firstUnreachableSlot(this.solver.model);
-  }
-
-  private model(): LqModel {
-    const L = this.limits;
-    const T = this.horizon.slots;
-    const dt = this.horizon.slotHours;
-    const wear = new Float64Array(T).fill(L.wearCostPerKwh * dt);
-    return {
-      slots: T,
-      decay: 1,
-      gain0: dt * L.chargeEfficiency,
-      gain1: -dt / L.dischargeEfficiency,
-      offset: new Float64Array(T),
-      initialState: L.initialSocKwh,
-      quad0: 0,
-      quad1: 0,
-      quadState: 0,
-      lin0: wear,
-      lin1: wear,
-      linState: new Float64Array(T),
-      out0: 1,
-      out1: -1,
-      outState: 0,
-      lo0: new Float64Array(T),
-      hi0: L.maxChargeKw,
-      lo1: new Float64Array(T),
-      hi1: L.maxDischargeKw,
-      loState: L.minSocKwh,
-      hiState: L.maxSocKwh,
-      stateWeight: STATE_WEIGHT,
-    };
-  }
-
-  prox(v: Float64Array, rho: number, out: Float64Array): void {
-    this.solver.solve(v, rho, out, INNER_ITERATIONS);
-  }
-
-  /** The prox solved to tolerance (tests, and one-off answers outside the engine). */
-  proxToTolerance(v: Float64Array, rho: number, out: Float64Array, tol = 1e-10, maxIterations = 200_000): void {
-    this.solver.solveToTolerance(v, rho, out, tol, maxIterations);
   }
 
   /** State of charge after each slot for a profile p, kWh. */
@@ -122,7 +72,7 @@ export abstract class StorageDevice implements Device {
    * missing (or surplus) energy is moved into slots t, t-1, ... as far as their rate headroom and
    * the SoC bounds in between allow. Exact (feasible) whenever the device is feasible.
    */
-  repair(p: Float64Array, out: Float64Array): void {
+  override repair(p: Float64Array, out: Float64Array): void {
     const L = this.limits;
     const T = this.horizon.slots;
     const dt = this.horizon.slotHours;
@@ -183,18 +133,34 @@ export abstract class StorageDevice implements Device {
       }
     }
   }
+}
 
-  /**
-   * Lagrangian bound with the SoC-dynamics multipliers of a prox solved tightly at the point whose
-   * optimality condition is "price y": v = p - y / rho.
-   */
-  dualBound(y: Float64Array, p: Float64Array): number {
-    const rho = Number.isNaN(this.solver.lastRho) ? 1 : this.solver.lastRho;
-    this.sideSolver ??= new BoxLqSolver(this.solver.model);
-    this.sideSolver.copyStateFrom(this.solver);
-    const v = new Float64Array(this.horizon.slots);
-    for (let t = 0; t < v.length; t++) v[t] = p[t]! - y[t]! / rho;
-    this.sideSolver.solveToTolerance(v, rho, new Float64Array(v.length), 1e-9, 5000);
-    return this.sideSolver.lagrangianBound(y);
-  }
+function storageModel(horizon: Horizon, L: StorageLimits): LqModel {
+  const T = horizon.slots;
+  const dt = horizon.slotHours;
+  const wear = new Float64Array(T).fill(L.wearCostPerKwh * dt);
+  return {
+    slots: T,
+    decay: 1,
+    gain0: dt * L.chargeEfficiency,
+    gain1: -dt / L.dischargeEfficiency,
+    offset: new Float64Array(T),
+    initialState: L.initialSocKwh,
+    quad0: 0,
+    quad1: 0,
+    quadState: 0,
+    lin0: wear,
+    lin1: wear,
+    linState: new Float64Array(T),
+    out0: 1,
+    out1: -1,
+    outState: 0,
+    lo0: new Float64Array(T),
+    hi0: L.maxChargeKw,
+    lo1: new Float64Array(T),
+    hi1: L.maxDischargeKw,
+    loState: L.minSocKwh,
+    hiState: L.maxSocKwh,
+    stateWeight: STATE_WEIGHT,
+  };
 }

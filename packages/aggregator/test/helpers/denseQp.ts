@@ -6,6 +6,8 @@ export interface DenseQp {
   readonly Q: number[][];
   readonly c: number[];
   readonly eq: { row: number[]; rhs: number }[];
+  /** General inequalities row'x >= rhs. */
+  readonly ge: { row: number[]; rhs: number }[];
   readonly lo: number[];
   readonly hi: number[];
 }
@@ -16,6 +18,7 @@ export function emptyQp(n: number): DenseQp {
     Q: Array.from({ length: n }, () => new Array<number>(n).fill(0)),
     c: new Array<number>(n).fill(0),
     eq: [],
+    ge: [],
     lo: new Array<number>(n).fill(-Infinity),
     hi: new Array<number>(n).fill(Infinity),
   };
@@ -66,6 +69,7 @@ export function solveDenseQp(qp: DenseQp, ridge = 1e-9): number[] {
       columns.push({ a: unit, b: -qp.hi[i]! });
     }
   }
+  for (const { row, rhs } of qp.ge) columns.push({ a: row, b: rhs });
   const A: number[][] = [[]];
   for (let i = 0; i < n; i++) A.push([0, ...columns.map((col) => col.a[i]!)]);
   const b = [0, ...columns.map((col) => col.b)];

@@ -197,7 +197,11 @@ export function parseXml(input: string): XmlDocument {
 function readStartTag(source: string, start: number, parent: MutableElement | undefined): MutableElement {
   let pos = start + 1;
   for (let c = source.charCodeAt(pos); pos < source.length && !NAME_END[c]; c = source.charCodeAt(++pos));
-  const { qname, prefix, local } = splitName(source.slice(start + 1, pos), start + 1);
+  const qname = source.slice(start + 1, pos);
+  if (!NAME.test(qname)) throw new XmlSyntaxError(`bad element name ${JSON.stringify(qname)}`, start + 1);
+  const colon = qname.indexOf(':');
+  const prefix = colon === -1 ? '' : qname.slice(0, colon);
+  const local = colon === -1 ? qname : qname.slice(colon + 1);
   const after = source.charCodeAt(pos);
   if (after === 0x3e /* > */ || (after === 0x2f /* / */ && source.charCodeAt(pos + 1) === 0x3e)) {
     // Most elements of a payload have no attributes: skip the attribute machinery.
@@ -261,27 +265,6 @@ function readStartTag(source: string, start: number, parent: MutableElement | un
 /** Every namespace binding in scope at `element` (xml and xmlns excepted). */
 export function namespacesInScope(element: XmlElement): ReadonlyMap<string, string> {
   return (element as MutableElement).scope;
-}
-
-interface SplitName {
-  readonly qname: string;
-  readonly prefix: string;
-  readonly local: string;
-}
-
-// A payload repeats a few dozen element names thousands of times; checking and splitting each
-// name once makes reading about a fifth faster.
-const NAME_CACHE = new Map<string, SplitName>();
-const NAME_CACHE_LIMIT = 4096;
-
-function splitName(qname: string, offset: number): SplitName {
-  const cached = NAME_CACHE.get(qname);
-  if (cached !== undefined) return cached;
-  if (!NAME.test(qname)) throw new XmlSyntaxError(`bad element name ${JSON.stringify(qname)}`, offset);
-  const colon = qname.indexOf(':');
-  const split = { qname, prefix: colon === -1 ? '' : qname.slice(0, colon), local: colon === -1 ? qname : qname.slice(colon + 1) };
-  if (NAME_CACHE.size < NAME_CACHE_LIMIT) NAME_CACHE.set(qname, split);
-  return split;
 }
 
 /** The namespace URI bound to `prefix` on `element`; '' for an unbound default namespace. */

@@ -1,9 +1,11 @@
 /**
- * A small, strict, namespace-aware XML reader for signature work. It keeps what canonicalisation
- * needs (namespace declarations per element, attributes with their namespaces, text, processing
- * instructions, start-tag offsets) and nothing else. A general DOM parser spent about 7 ms on a
- * 96-interval oadrDistributeEvent; this reads it in well under one. DTDs are refused outright, so
- * there are no entity definitions, default attributes or external references to worry about.
+ * A small, strict, namespace-aware XML reader for signature work. A general DOM parser spent about
+ * 7 ms on a 96-interval oadrDistributeEvent, and building one object per element still cost more
+ * than everything else in verification together. So reading is two-staged: one pass checks
+ * well-formedness and namespaces and records every node's offsets in flat integer columns; element
+ * objects are made only when someone walks to them. Canonicalisation copies "verbatim" subtrees
+ * (see XmlElement.verbatim) straight from the source, so most of a payload is never materialised.
+ * DTDs are refused outright: no entity definitions, default attributes or external references.
  */
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -47,8 +49,7 @@ export interface XmlElement {
   /**
    * True when `source.slice(start, end)` already is the inclusive-C14N form of this element inside
    * its parent: no attributes or namespace declarations anywhere below, `<a></a>` rather than `<a/>`,
-   * text without references or characters C14N escapes, no comments, CDATA or PIs. Canonicalisation
-   * copies such subtrees instead of walking them, which is most of a payload's intervals.
+   * text without references or characters C14N escapes, no comments, CDATA or PIs.
    */
   readonly verbatim: boolean;
 }
@@ -70,149 +71,288 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-interface MutableElement {
-  kind: 'element';
-  prefix: string;
-  local: string;
-  ns: string;
-  parent: MutableElement | undefined;
-  nsDecls: Array<readonly [string, string]>;
-  attributes: XmlAttribute[];
-  children: Array<MutableElement | XmlText | XmlProcessingInstruction>;
-  start: number;
-  startTagEnd: number;
-  end: number;
-  source: string;
-  verbatim: boolean;
-  qname: string;
-  scope: ReadonlyMap<string, string>;
-}
-
 const MAX_DEPTH = 256;
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?$/;
-/** Characters that end an element name: whitespace, '/', '>' (and anything a name cannot hold). */
-const NAME_END: readonly boolean[] = Array.from({ length: 128 }, (_, c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x2f || c === 0x3e || c === 0x3c || c === 0x3d || c === 0x22 || c === 0x27);
+/** Characters that end an element name: whitespace, '/', '>' (and others a name cannot hold). */
+const NAME_END: readonly boolean[] = Array.from(
+  { length: 128 },
+  (_, c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x2f || c === 0x3e || c === 0x3c || c === 0x3d || c === 0x22 || c === 0x27,
+);
 const ATTRIBUTE = /[ \t\n]+([A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?)[ \t\n]*=[ \t\n]*(?:"([^"<]*)"|'([^'<]*)')/y;
 const TAG_CLOSE = /[ \t\n]*(\/?)>/y;
 const WHITESPACE = /^[ \t\n]*$/;
-const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
-// Shared by every element without attributes; readStartTag never pushes onto it.
-const NONE: never[] = [];
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
+const NONE: never[] = [];
+
+const enum Kind {
+  Element = 0,
+  Comment = 1,
+  Pi = 2,
+  Cdata = 3,
+}
+
+/** What the first pass learnt about a start tag with attributes (the rest have none). */
+interface TagDetails {
+  readonly nsDecls: Array<readonly [string, string]>;
+  readonly attributes: XmlAttribute[];
+}
+
+/** The flat record of every node, filled by the first pass; indices are node numbers. */
+class Tape {
+  kind: Int8Array;
+  start: Int32Array;
+  /** Elements: end of the start tag. */
+  startTagEnd: Int32Array;
+  /** Elements: where the end tag begins (= startTagEnd for `<a/>`). Others: end of the node. */
+  contentEnd: Int32Array;
+  end: Int32Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  verbatim: Uint8Array;
+  details = new Map<number, TagDetails>();
+  count = 0;
+
+  constructor(capacity: number) {
+    this.kind = new Int8Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.startTagEnd = new Int32Array(capacity);
+    this.contentEnd = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.firstChild = new Int32Array(capacity).fill(-1);
+    this.nextSibling = new Int32Array(capacity).fill(-1);
+    this.verbatim = new Uint8Array(capacity);
+  }
+
+  add(kind: Kind, start: number): number {
+    if (this.count === this.kind.length) this.grow();
+    const index = this.count++;
+    this.kind[index] = kind;
+    this.start[index] = start;
+    return index;
+  }
+
+  private grow(): void {
+    const capacity = this.kind.length * 2;
+    const widen = <T extends Int8Array | Int32Array | Uint8Array>(old: T, make: (n: number) => T, fill?: number): T => {
+      const next = make(capacity);
+      if (fill !== undefined) next.fill(fill as never);
+      next.set(old as never);
+      return next;
+    };
+    this.kind = widen(this.kind, (n) => new Int8Array(n));
+    this.start = widen(this.start, (n) => new Int32Array(n));
+    this.startTagEnd = widen(this.startTagEnd, (n) => new Int32Array(n));
+    this.contentEnd = widen(this.contentEnd, (n) => new Int32Array(n));
+    this.end = widen(this.end, (n) => new Int32Array(n));
+    this.firstChild = widen(this.firstChild, (n) => new Int32Array(n), -1);
+    this.nextSibling = widen(this.nextSibling, (n) => new Int32Array(n), -1);
+    this.verbatim = widen(this.verbatim, (n) => new Uint8Array(n));
+  }
+}
 
 /** Parses a complete document. Throws XmlSyntaxError for anything not well-formed. */
 export function parseXml(input: string): XmlDocument {
   let source = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (source.includes('\r')) source = source.replace(/\r\n?/g, '\n');
+  const tape = scan(source);
+  return { source, root: new LazyElement(source, tape, 0, undefined) };
+}
+
+function scan(source: string): Tape {
   const length = source.length;
+  const tape = new Tape(Math.max(64, length >> 5));
+  // Open elements: node index, name offsets, last child, namespace scope.
+  const stack: number[] = [];
+  const nameEnds: number[] = [];
+  const lastChild: number[] = [];
+  const scopes: Array<ReadonlyMap<string, string>> = [];
+  let scope = EMPTY_SCOPE;
+  // Prefixes already found bound in `scope`, compared in place so the hot path slices nothing.
+  const checkedStack: string[][] = [];
+  let checked: string[] = [];
+  let rootSeen = false;
   let pos = 0;
-  let root: MutableElement | undefined;
-  let current: MutableElement | undefined;
-  let depth = 0;
+
+  const append = (node: number): void => {
+    const depth = stack.length - 1;
+    const parent = stack[depth];
+    if (parent === undefined) return;
+    const previous = lastChild[depth] ?? -1;
+    if (previous === -1) tape.firstChild[parent] = node;
+    else tape.nextSibling[previous] = node;
+    lastChild[depth] = node;
+  };
+  const dirtyTop = (): void => {
+    const top = stack[stack.length - 1];
+    if (top !== undefined) tape.verbatim[top] = 0;
+  };
 
   while (pos < length) {
     const lt = source.indexOf('<', pos);
     const textEnd = lt === -1 ? length : lt;
     if (textEnd > pos) {
-      const raw = source.slice(pos, textEnd);
-      if (current === undefined) {
-        if (!WHITESPACE.test(raw)) throw new XmlSyntaxError('text outside the document element', pos);
+      if (stack.length === 0) {
+        if (!WHITESPACE.test(source.slice(pos, textEnd))) throw new XmlSyntaxError('text outside the document element', pos);
       } else {
-        if (raw.includes(']]>')) throw new XmlSyntaxError("']]>' in text", pos);
-        const hasReference = raw.includes('&');
-        if (hasReference || raw.includes('>')) current.verbatim = false;
-        current.children.push({ kind: 'text', value: hasReference ? decodeReferences(raw, pos) : raw });
+        for (let i = pos; i < textEnd; i++) {
+          const c = source.charCodeAt(i);
+          if (c === 0x26 /* & */) {
+            decodeReferences(source.slice(pos, textEnd), pos);
+            dirtyTop();
+            break;
+          }
+          if (c === 0x3e /* > */) {
+            if (source.charCodeAt(i - 1) === 0x5d && source.charCodeAt(i - 2) === 0x5d) throw new XmlSyntaxError("']]>' in text", i);
+            dirtyTop();
+          }
+        }
       }
       pos = textEnd;
       if (lt === -1) break;
     }
     const next = source.charCodeAt(pos + 1);
     if (next === 0x2f /* / */) {
-      if (current === undefined) throw new XmlSyntaxError('end tag without a start tag', pos);
-      const qname = current.qname;
-      let close = pos + 2 + qname.length;
-      if (!source.startsWith(qname, pos + 2) || source.charCodeAt(close) !== 0x3e /* > */) {
+      const depth = stack.length - 1;
+      const node = stack[depth];
+      if (node === undefined) throw new XmlSyntaxError('end tag without a start tag', pos);
+      const nameStart = tape.start[node]! + 1;
+      const nameLength = nameEnds[depth]! - nameStart;
+      let close = pos + 2 + nameLength;
+      let same = source.charCodeAt(close) === 0x3e;
+      for (let i = 0; same && i < nameLength; i++) same = source.charCodeAt(pos + 2 + i) === source.charCodeAt(nameStart + i);
+      if (!same) {
         close = source.indexOf('>', pos);
         if (close === -1) throw new XmlSyntaxError('unterminated end tag', pos);
         const name = source.slice(pos + 2, close);
-        if (name.trimEnd() !== qname) throw new XmlSyntaxError(`</${name}> does not close <${qname}>`, pos);
-        current.verbatim = false;
+        const open = source.slice(nameStart, nameStart + nameLength);
+        if (name.trimEnd() !== open) throw new XmlSyntaxError(`</${name}> does not close <${open}>`, pos);
+        tape.verbatim[node] = 0;
       }
-      current.end = close + 1;
-      const parent = current.parent;
-      if (parent !== undefined && !current.verbatim) parent.verbatim = false;
-      current = parent;
-      depth--;
+      tape.contentEnd[node] = pos;
+      tape.end[node] = close + 1;
+      stack.pop();
+      nameEnds.pop();
+      lastChild.pop();
+      scope = scopes.pop() ?? EMPTY_SCOPE;
+      checked = checkedStack.pop() ?? [];
+      if (tape.verbatim[node] === 0) dirtyTop();
       pos = close + 1;
     } else if (next === 0x21 /* ! */) {
+      let kind: Kind;
+      let end: number;
       if (source.startsWith('<!--', pos)) {
-        const end = source.indexOf('-->', pos + 4);
+        end = source.indexOf('-->', pos + 4);
         if (end === -1) throw new XmlSyntaxError('unterminated comment', pos);
-        if (current !== undefined) current.verbatim = false;
-        pos = end + 3;
+        end += 3;
+        kind = Kind.Comment;
       } else if (source.startsWith('<![CDATA[', pos)) {
-        if (current === undefined) throw new XmlSyntaxError('CDATA outside the document element', pos);
-        const end = source.indexOf(']]>', pos + 9);
+        if (stack.length === 0) throw new XmlSyntaxError('CDATA outside the document element', pos);
+        end = source.indexOf(']]>', pos + 9);
         if (end === -1) throw new XmlSyntaxError('unterminated CDATA section', pos);
-        current.verbatim = false;
-        current.children.push({ kind: 'text', value: source.slice(pos + 9, end) });
-        pos = end + 3;
+        end += 3;
+        kind = Kind.Cdata;
       } else {
         throw new XmlSyntaxError('DTDs and other declarations are not accepted', pos);
       }
+      if (stack.length > 0) {
+        const node = tape.add(kind, pos);
+        tape.end[node] = end;
+        tape.contentEnd[node] = end;
+        append(node);
+        dirtyTop();
+      }
+      pos = end;
     } else if (next === 0x3f /* ? */) {
       const end = source.indexOf('?>', pos + 2);
       if (end === -1) throw new XmlSyntaxError('unterminated processing instruction', pos);
-      const body = source.slice(pos + 2, end);
-      const space = body.search(/[ \t\n]/);
-      const target = space === -1 ? body : body.slice(0, space);
+      const target = /^[^ \t\n?]*/.exec(source.slice(pos + 2, end))?.[0] ?? '';
       if (target.toLowerCase() === 'xml') {
         if (pos !== 0) throw new XmlSyntaxError('XML declaration not at the start', pos);
-      } else if (current !== undefined) {
-        current.verbatim = false;
-        current.children.push({ kind: 'pi', target, data: space === -1 ? '' : body.slice(space).replace(/^[ \t\n]+/, '') });
+      } else if (stack.length > 0) {
+        const node = tape.add(Kind.Pi, pos);
+        tape.end[node] = end + 2;
+        tape.contentEnd[node] = end + 2;
+        append(node);
+        dirtyTop();
       }
       pos = end + 2;
     } else {
-      if (current === undefined && root !== undefined) throw new XmlSyntaxError('a second document element', pos);
-      const element = readStartTag(source, pos, current);
-      if (current === undefined) root = element;
-      else current.children.push(element);
-      pos = element.startTagEnd;
-      if (source.charCodeAt(pos - 2) === 0x2f /* / */) {
-        element.end = pos;
-        element.verbatim = false;
-        if (current !== undefined) current.verbatim = false;
-      } else {
-        if (++depth > MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`, pos);
-        current = element;
+      if (stack.length === 0 && rootSeen) throw new XmlSyntaxError('a second document element', pos);
+      rootSeen = true;
+      if (stack.length >= MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`, pos);
+      let nameEnd = pos + 1;
+      let colon = -1;
+      for (let c = source.charCodeAt(nameEnd); nameEnd < length && !NAME_END[c]; c = source.charCodeAt(++nameEnd)) {
+        if (c === 0x3a && colon === -1) colon = nameEnd;
       }
+      const node = tape.add(Kind.Element, pos);
+      append(node);
+      const after = source.charCodeAt(nameEnd);
+      let tagEnd: number;
+      let verbatim = true;
+      let elementScope = scope;
+      if (after === 0x3e /* > */ || (after === 0x2f /* / */ && source.charCodeAt(nameEnd + 1) === 0x3e)) {
+        // Most elements of a payload have no attributes: only the name and its prefix need checks.
+        tagEnd = nameEnd + (after === 0x3e ? 1 : 2);
+        if (nameEnd === pos + 1 || !nameStartOk(source.charCodeAt(pos + 1))) checkName(source.slice(pos + 1, nameEnd), pos + 1);
+        if (colon !== -1) {
+          const prefixLength = colon - pos - 1;
+          let known = false;
+          for (let i = 0; !known && i < checked.length; i++) {
+            const candidate = checked[i]!;
+            known = candidate.length === prefixLength && source.startsWith(candidate, pos + 1);
+          }
+          if (!known) {
+            const prefix = source.slice(pos + 1, colon);
+            if (prefix !== 'xml' && !scope.has(prefix)) throw new XmlSyntaxError(`prefix ${prefix} is not declared`, pos);
+            checked.push(prefix);
+          }
+        }
+      } else {
+        checkName(source.slice(pos + 1, nameEnd), pos + 1);
+        const tag = readAttributes(source, nameEnd, scope);
+        tagEnd = tag.end;
+        tape.details.set(node, tag.details);
+        verbatim = false;
+        elementScope = tag.scope;
+        const prefix = colon === -1 ? '' : source.slice(pos + 1, colon);
+        if (prefix !== '' && prefix !== 'xml' && !elementScope.has(prefix)) throw new XmlSyntaxError(`prefix ${prefix} is not declared`, pos);
+      }
+      tape.startTagEnd[node] = tagEnd;
+      if (source.charCodeAt(tagEnd - 2) === 0x2f /* / */) {
+        tape.contentEnd[node] = tagEnd;
+        tape.end[node] = tagEnd;
+        dirtyTop();
+      } else {
+        tape.verbatim[node] = verbatim ? 1 : 0;
+        stack.push(node);
+        nameEnds.push(nameEnd);
+        lastChild.push(-1);
+        scopes.push(scope);
+        checkedStack.push(checked);
+        if (elementScope !== scope) checked = [];
+        scope = elementScope;
+      }
+      pos = tagEnd;
     }
   }
-  if (current !== undefined) throw new XmlSyntaxError(`<${current.qname}> is not closed`, length);
-  if (root === undefined) throw new XmlSyntaxError('no document element', length);
-  return { source, root };
+  const open = stack[stack.length - 1];
+  if (open !== undefined) throw new XmlSyntaxError(`<${source.slice(tape.start[open]! + 1, nameEnds[nameEnds.length - 1])}> is not closed`, length);
+  if (!rootSeen) throw new XmlSyntaxError('no document element', length);
+  return tape;
 }
 
-function readStartTag(source: string, start: number, parent: MutableElement | undefined): MutableElement {
-  let pos = start + 1;
-  for (let c = source.charCodeAt(pos); pos < source.length && !NAME_END[c]; c = source.charCodeAt(++pos));
-  const qname = source.slice(start + 1, pos);
-  if (!NAME.test(qname)) throw new XmlSyntaxError(`bad element name ${JSON.stringify(qname)}`, start + 1);
-  const colon = qname.indexOf(':');
-  const prefix = colon === -1 ? '' : qname.slice(0, colon);
-  const local = colon === -1 ? qname : qname.slice(colon + 1);
-  const after = source.charCodeAt(pos);
-  if (after === 0x3e /* > */ || (after === 0x2f /* / */ && source.charCodeAt(pos + 1) === 0x3e)) {
-    // Most elements of a payload have no attributes: skip the attribute machinery.
-    const element: MutableElement = {
-      kind: 'element', prefix, local, ns: '', parent, nsDecls: NONE, attributes: NONE, children: [],
-      start, startTagEnd: pos + (after === 0x3e ? 1 : 2), end: -1, source, verbatim: true, qname,
-      scope: parent === undefined ? EMPTY_SCOPE : parent.scope,
-    };
-    element.ns = resolve(element, prefix, start);
-    return element;
-  }
+function nameStartOk(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c >= 0xc0;
+}
+
+function checkName(name: string, offset: number): void {
+  if (!NAME.test(name)) throw new XmlSyntaxError(`bad element name ${JSON.stringify(name)}`, offset);
+}
+
+function readAttributes(source: string, from: number, parentScope: ReadonlyMap<string, string>): { end: number; details: TagDetails; scope: ReadonlyMap<string, string> } {
+  let pos = from;
   const nsDecls: Array<readonly [string, string]> = [];
   const raw: Array<{ name: string; value: string; offset: number }> = [];
   for (;;) {
@@ -225,7 +365,9 @@ function readStartTag(source: string, start: number, parent: MutableElement | un
     // are expanded after that (so &#10; stays a line feed).
     const spaced = rawValue.replace(/[\t\n]/g, ' ');
     const value = spaced.includes('&') ? decodeReferences(spaced, pos) : spaced;
-    if (raw.some((other) => other.name === name)) throw new XmlSyntaxError(`attribute ${name} repeated`, pos);
+    if (raw.some((other) => other.name === name) || nsDecls.some(([p]) => (p === '' ? 'xmlns' : `xmlns:${p}`) === name)) {
+      throw new XmlSyntaxError(`attribute ${name} repeated`, pos);
+    }
     if (name === 'xmlns') nsDecls.push(['', value]);
     else if (name.startsWith('xmlns:')) {
       if (value === '') throw new XmlSyntaxError(`${name} undeclares a prefix`, pos);
@@ -234,51 +376,117 @@ function readStartTag(source: string, start: number, parent: MutableElement | un
     pos = ATTRIBUTE.lastIndex;
   }
   TAG_CLOSE.lastIndex = pos;
-  const close = TAG_CLOSE.exec(source);
-  if (close === null) throw new XmlSyntaxError(`malformed start tag <${qname}>`, pos);
-
-  const element: MutableElement = {
-    kind: 'element', prefix, local, ns: '', parent, nsDecls, attributes: [], children: [],
-    start, startTagEnd: TAG_CLOSE.lastIndex, end: -1, source, verbatim: false, qname,
-    scope: parent === undefined ? EMPTY_SCOPE : parent.scope,
-  };
+  if (TAG_CLOSE.exec(source) === null) throw new XmlSyntaxError('malformed start tag', pos);
+  let scope = parentScope;
   if (nsDecls.length > 0) {
-    const scope = new Map(element.scope);
-    for (const [declared, uri] of nsDecls) scope.set(declared, uri);
-    element.scope = scope;
+    const extended = new Map(parentScope);
+    for (const [prefix, uri] of nsDecls) extended.set(prefix, uri);
+    scope = extended;
   }
-  element.ns = resolve(element, prefix, start);
+  const attributes: XmlAttribute[] = [];
   const seen = new Set<string>();
   for (const attribute of raw) {
-    const attrColon = attribute.name.indexOf(':');
-    const attrPrefix = attrColon === -1 ? '' : attribute.name.slice(0, attrColon);
-    const local = attrColon === -1 ? attribute.name : attribute.name.slice(attrColon + 1);
-    const ns = attrPrefix === '' ? '' : resolve(element, attrPrefix, attribute.offset);
+    const colon = attribute.name.indexOf(':');
+    const prefix = colon === -1 ? '' : attribute.name.slice(0, colon);
+    const local = colon === -1 ? attribute.name : attribute.name.slice(colon + 1);
+    const ns = prefix === '' ? '' : prefix === 'xml' ? XML_NS : scope.get(prefix);
+    if (ns === undefined) throw new XmlSyntaxError(`prefix ${prefix} is not declared`, attribute.offset);
     const key = `${ns}\u0000${local}`;
     if (seen.has(key)) throw new XmlSyntaxError(`attribute {${ns}}${local} repeated`, attribute.offset);
     seen.add(key);
-    element.attributes.push({ prefix: attrPrefix, local, ns, value: attribute.value });
+    attributes.push({ prefix, local, ns, value: attribute.value });
   }
-  return element;
+  return { end: TAG_CLOSE.lastIndex, details: { nsDecls, attributes }, scope };
+}
+
+/** An element made from the tape on first visit; its children are made when first asked for. */
+class LazyElement implements XmlElement {
+  readonly kind = 'element';
+  readonly prefix: string;
+  readonly local: string;
+  readonly ns: string;
+  readonly nsDecls: ReadonlyArray<readonly [string, string]>;
+  readonly attributes: readonly XmlAttribute[];
+  readonly start: number;
+  readonly startTagEnd: number;
+  readonly end: number;
+  readonly verbatim: boolean;
+  readonly scope: ReadonlyMap<string, string>;
+  #children: Array<XmlElement | XmlText | XmlProcessingInstruction> | undefined;
+
+  constructor(
+    readonly source: string,
+    private readonly tape: Tape,
+    private readonly index: number,
+    readonly parent: LazyElement | undefined,
+  ) {
+    this.start = tape.start[index]!;
+    this.startTagEnd = tape.startTagEnd[index]!;
+    this.end = tape.end[index]!;
+    this.verbatim = tape.verbatim[index] === 1;
+    let nameEnd = this.start + 1;
+    while (nameEnd < source.length && !NAME_END[source.charCodeAt(nameEnd)]) nameEnd++;
+    const qname = source.slice(this.start + 1, nameEnd);
+    const colon = qname.indexOf(':');
+    this.prefix = colon === -1 ? '' : qname.slice(0, colon);
+    this.local = colon === -1 ? qname : qname.slice(colon + 1);
+    const details = tape.details.get(index);
+    this.nsDecls = details?.nsDecls ?? NONE;
+    this.attributes = details?.attributes ?? NONE;
+    let scope = parent?.scope ?? EMPTY_SCOPE;
+    if (this.nsDecls.length > 0) {
+      const extended = new Map(scope);
+      for (const [prefix, uri] of this.nsDecls) extended.set(prefix, uri);
+      scope = extended;
+    }
+    this.scope = scope;
+    this.ns = this.prefix === 'xml' ? XML_NS : (scope.get(this.prefix) ?? '');
+  }
+
+  get children(): ReadonlyArray<XmlElement | XmlText | XmlProcessingInstruction> {
+    if (this.#children === undefined) this.#children = this.#makeChildren();
+    return this.#children;
+  }
+
+  #makeChildren(): Array<XmlElement | XmlText | XmlProcessingInstruction> {
+    const { tape, source } = this;
+    const children: Array<XmlElement | XmlText | XmlProcessingInstruction> = [];
+    let text = this.startTagEnd;
+    const flush = (until: number): void => {
+      if (until > text) {
+        const raw = source.slice(text, until);
+        children.push({ kind: 'text', value: raw.includes('&') ? decodeReferences(raw, text) : raw });
+      }
+    };
+    for (let node = tape.firstChild[this.index]!; node !== -1; node = tape.nextSibling[node]!) {
+      const start = tape.start[node]!;
+      flush(start);
+      const kind = tape.kind[node];
+      if (kind === Kind.Element) children.push(new LazyElement(source, tape, node, this));
+      else if (kind === Kind.Cdata) children.push({ kind: 'text', value: source.slice(start + 9, tape.end[node]! - 3) });
+      else if (kind === Kind.Pi) {
+        const body = source.slice(start + 2, tape.end[node]! - 2);
+        const space = body.search(/[ \t\n]/);
+        children.push({ kind: 'pi', target: space === -1 ? body : body.slice(0, space), data: space === -1 ? '' : body.slice(space).replace(/^[ \t\n]+/, '') });
+      }
+      text = tape.end[node]!;
+    }
+    flush(tape.contentEnd[this.index]!);
+    return children;
+  }
 }
 
 /** Every namespace binding in scope at `element` (xml and xmlns excepted). */
 export function namespacesInScope(element: XmlElement): ReadonlyMap<string, string> {
-  return (element as MutableElement).scope;
+  return (element as LazyElement).scope;
 }
 
 /** The namespace URI bound to `prefix` on `element`; '' for an unbound default namespace. */
 export function lookupNamespace(element: XmlElement, prefix: string): string | undefined {
   if (prefix === 'xml') return XML_NS;
   if (prefix === 'xmlns') return XMLNS_NS;
-  const uri = (element as MutableElement).scope.get(prefix);
+  const uri = (element as LazyElement).scope.get(prefix);
   return uri === undefined && prefix === '' ? '' : uri;
-}
-
-function resolve(element: XmlElement, prefix: string, offset: number): string {
-  const uri = lookupNamespace(element, prefix);
-  if (uri === undefined) throw new XmlSyntaxError(`prefix ${prefix} is not declared`, offset);
-  return uri;
 }
 
 function decodeReferences(text: string, offset: number): string {

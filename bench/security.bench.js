@@ -1,6 +1,7 @@
 'use strict';
 // XML-signature throughput on a 96-interval oadrDistributeEvent: sign and verify per second with
 // RSA-2048 and P-256 keys (loaded once), plus where verify's time goes and the xml-crypto baseline.
+const { Buffer } = require('node:buffer');
 const { SignedXml } = require('xml-crypto');
 const { createDevCa, issueCertificate, PayloadSigner, PayloadVerifier, NonceCache } = require('@oadr-kit/security');
 const { median, ratesPerSecond, fmt } = require('./lib/stats.js');

@@ -21,6 +21,13 @@ export interface EngineOptions {
   readonly relaxation?: number;
   /** Residual balancing with dual rescaling; false keeps rho fixed. */
   readonly adaptiveRho?: AdaptiveRhoOptions | false;
+  /**
+   * Per-device penalty weights (device id to w > 0; default 1): the device's terminals use rho * w
+   * and take a share of their net's imbalance proportional to 1 / w. A small weight on a terminal
+   * that carries a whole net's balance (a grid connection facing thousands of houses) lets it
+   * absorb the imbalance at once instead of 1/N of it per iteration.
+   */
+  readonly weights?: Readonly<Record<string, number>>;
   /** Warm start: prices per net id, EUR/kWh (a number or one per slot), e.g. yesterday's. */
   readonly initialPrices?: Readonly<Record<string, Profile>>;
 }
@@ -92,6 +99,10 @@ export class AdmmEngine {
   private readonly relaxed: Float64Array;
   private readonly scaledPrice: Float64Array;
   private readonly average: Float64Array;
+  /** Weight of each terminal (its device's weight). */
+  private readonly weight: Float64Array;
+  /** Sum of 1 / weight over each net's terminals (the terminal count when all weights are 1). */
+  private readonly netInverseWeight: Float64Array;
   private readonly target: Float64Array;
   private readonly powerViews: Float64Array[];
   private readonly targetViews: Float64Array[];
@@ -124,6 +135,14 @@ export class AdmmEngine {
     this.target = new Float64Array(nTerm * T);
     this.powerViews = network.devices.map((_, d) => this.power.subarray(network.firstTerminal[d]! * T, network.firstTerminal[d + 1]! * T));
     this.targetViews = network.devices.map((_, d) => this.target.subarray(network.firstTerminal[d]! * T, network.firstTerminal[d + 1]! * T));
+    this.weight = new Float64Array(nTerm).fill(1);
+    for (const [deviceId, w] of Object.entries(options.weights ?? {})) {
+      const d = network.deviceIndexOf(deviceId);
+      const value = positiveOption(`weights.${deviceId}`, w);
+      for (let i = network.firstTerminal[d]!; i < network.firstTerminal[d + 1]!; i++) this.weight[i] = value;
+    }
+    this.netInverseWeight = new Float64Array(network.netIds.length);
+    for (let i = 0; i < nTerm; i++) this.netInverseWeight[network.terminalNet[i]!]! += 1 / this.weight[i]!;
     if (options.initialPrices !== undefined) this.setPrices(options.initialPrices);
   }
 
@@ -160,9 +179,12 @@ export class AdmmEngine {
     for (let i = 0; i < nTerm; i++) {
       const base = terminalNet[i]! * T;
       const off = i * T;
-      for (let t = 0; t < T; t++) target[off + t] = relaxed[off + t]! - scaledPrice[base + t]!;
+      const inverse = 1 / this.weight[i]!;
+      for (let t = 0; t < T; t++) target[off + t] = relaxed[off + t]! - inverse * scaledPrice[base + t]!;
     }
-    for (let d = 0; d < net.devices.length; d++) net.devices[d]!.prox(this.targetViews[d]!, rho, this.powerViews[d]!);
+    for (let d = 0; d < net.devices.length; d++) {
+      net.devices[d]!.prox(this.targetViews[d]!, rho * this.weight[net.firstTerminal[d]!]!, this.powerViews[d]!);
+    }
     this.finishIteration(rho);
     return this.lastReport!;
   }
@@ -224,7 +246,9 @@ export class AdmmEngine {
       price[t] = factor * u;
       target[t] = setpoint[t]! - u;
     }
-    return { price, setpoint, target, rho: this.rhoValue };
+    const w = this.weight[i]!;
+    for (let t = 0; t < T; t++) target[t] = setpoint[t]! - this.scaledPrice[n * T + t]! / w;
+    return { price, setpoint, target, rho: this.rhoValue * w };
   }
 
   /** Stores a remote terminal's answer for the next step(). */
@@ -319,36 +343,39 @@ export class AdmmEngine {
       const off = i * T;
       for (let t = 0; t < T; t++) average[base + t]! += power[off + t]!;
     }
+    // The weighted mean m = (sum p) / (sum 1/w); terminal i takes m / w_i of the imbalance.
     let primalSq = 0;
     let maxImbalance = 0;
     for (let n = 0; n < nNet; n++) {
-      const count = net.netTerminalCount[n]!;
+      const inverseWeight = this.netInverseWeight[n]!;
       for (let t = 0; t < T; t++) {
         const sum = average[n * T + t]!;
         maxImbalance = Math.max(maxImbalance, Math.abs(sum));
-        const mean = sum / count;
-        average[n * T + t] = mean;
-        primalSq += count * mean * mean;
+        average[n * T + t] = sum / inverseWeight;
       }
     }
     let dualSq = 0;
     let powerSq = 0;
     let relaxedSq = 0;
+    let priceSq = 0;
     for (let i = 0; i < net.terminalCount; i++) {
       const base = net.terminalNet[i]! * T;
       const off = i * T;
+      const w = this.weight[i]!;
+      const inverse = 1 / w;
       for (let t = 0; t < T; t++) {
         const p = power[off + t]!;
+        const share = inverse * average[base + t]!;
         const old = relaxed[off + t]!;
-        const z = alpha * (p - average[base + t]!) + (1 - alpha) * old;
+        const z = alpha * (p - share) + (1 - alpha) * old;
         relaxed[off + t] = z;
-        const change = z - old;
+        const change = w * (z - old);
         dualSq += change * change;
         powerSq += p * p;
         relaxedSq += z * z;
+        primalSq += share * share;
       }
     }
-    let priceSq = 0;
     for (let n = 0; n < nNet; n++) {
       const count = net.netTerminalCount[n]!;
       for (let t = 0; t < T; t++) {

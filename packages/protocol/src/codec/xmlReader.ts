@@ -16,7 +16,7 @@ export interface XmlElement {
   readonly key: string;
   /** Attributes other than namespace declarations, by name as written; undefined when there are none. */
   attributes: Record<string, string> | undefined;
-  readonly children: XmlElement[];
+  children: XmlElement[];
   /** Character data directly inside the element, trimmed. */
   text: string;
 }
@@ -27,10 +27,14 @@ export interface ReadOptions {
 }
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+// Most elements are leaves: they share one empty list instead of allocating their own.
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 // Control characters other than tab, line feed and carriage return are not XML 1.0 characters.
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const NAME_RE = /^[^\s<>&"'=/!?:\d.-][^\s<>&"'=/!?:]*(?::[^\s<>&"'=/!?:\d.-][^\s<>&"'=/!?:]*)?$/;
+// Everything up to white space, '>' or '/': the extent of a tag's name (checked against NAME_RE once).
+const NAME_SCAN = /[^\s/>]*/y;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 type Scope = Readonly<Record<string, string>>;
@@ -83,7 +87,7 @@ class Reader {
   private elementTree(): XmlElement {
     const { xml } = this;
     if (xml.charCodeAt(this.pos) !== 0x3c) this.fail('expected an element');
-    const stack: { element: XmlElement; scope: Scope; texts: string[] | undefined }[] = [];
+    const stack: { element: XmlElement; scope: Scope; text: string | undefined }[] = [];
     let root: XmlElement | undefined;
     let scope: Scope = { xml: XML_NS };
     while (root === undefined || stack.length > 0) {
@@ -93,7 +97,7 @@ class Reader {
       if (lt > this.pos) {
         const raw = xml.slice(this.pos, lt);
         if (top === undefined) this.fail('text outside the root element');
-        if (!isBlank(raw)) (top.texts ??= []).push(this.decodeText(raw, this.pos));
+        if (!isBlank(raw)) top.text = (top.text ?? '') + this.decodeText(raw, this.pos);
       }
       this.pos = lt;
       if (xml.charCodeAt(lt + 1) === 0x2f) {
@@ -114,7 +118,7 @@ class Reader {
         const end = xml.indexOf(']]>', lt + 9);
         if (end < 0) this.fail('unterminated CDATA section');
         if (top === undefined) this.fail('CDATA outside the root element');
-        (top.texts ??= []).push(xml.slice(lt + 9, end));
+        top.text = (top.text ?? '') + xml.slice(lt + 9, end);
         this.pos = end + 3;
       } else if (xml.startsWith('<?', lt)) {
         this.skipPast('?>');
@@ -124,9 +128,10 @@ class Reader {
         if (stack.length >= this.maxDepth) this.fail(`elements nest deeper than ${this.maxDepth}`);
         const opened = this.startTag(scope);
         if (top === undefined) root = opened.element;
+        else if (top.element.children === NO_CHILDREN) top.element.children = [opened.element];
         else top.element.children.push(opened.element);
         if (opened.selfClosing) continue;
-        stack.push({ element: opened.element, scope: opened.scope, texts: undefined });
+        stack.push({ element: opened.element, scope: opened.scope, text: undefined });
         scope = opened.scope;
       }
     }
@@ -140,16 +145,17 @@ class Reader {
     return true;
   }
 
-  private finish(entry: { element: XmlElement; texts: string[] | undefined }): void {
-    if (entry.texts !== undefined) entry.element.text = (entry.texts.length === 1 ? entry.texts[0]! : entry.texts.join('')).trim();
+  private finish(entry: { element: XmlElement; text: string | undefined }): void {
+    if (entry.text !== undefined) entry.element.text = entry.text.trim();
   }
 
   private startTag(parentScope: Scope): { element: XmlElement; scope: Scope; selfClosing: boolean } {
     const { xml } = this;
     let i = this.pos + 1;
     const nameStart = i;
-    while (i < xml.length && !isNameEnd(xml.charCodeAt(i))) i++;
-    const name = xml.slice(nameStart, i);
+    NAME_SCAN.lastIndex = i;
+    const name = NAME_SCAN.exec(xml)?.[0] ?? '';
+    i += name.length;
     if (!this.validNames.has(name)) {
       if (!NAME_RE.test(name)) this.fail(`"${name}" is not a valid element name`, nameStart);
       this.validNames.add(name);
@@ -205,7 +211,7 @@ class Reader {
       }
     }
     const { uri, local, key } = this.expand(name, scope);
-    const element: XmlElement = { name, uri, local, key, attributes, children: [], text: '' };
+    const element: XmlElement = { name, uri, local, key, attributes, children: NO_CHILDREN, text: '' };
     return { element, scope, selfClosing };
   }
 

@@ -1,9 +1,22 @@
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OadrInvalidArgumentError } from '@oadr-kit/protocol';
-import { initDevPki, issueVenCertificate, issueVtnCertificate, venFingerprint, verifyCertificate } from '../src/index.js';
+import {
+  createTlsClientOptions,
+  createTlsServerOptions,
+  initDevPki,
+  issueVenCertificate,
+  issueVtnCertificate,
+  venFingerprint,
+  verifyCertificate,
+  type IssuedFiles,
+} from '../src/index.js';
 
 describe('dev PKI on disk', () => {
   let dir: string;
@@ -29,6 +42,43 @@ describe('dev PKI on disk', () => {
         expect(() => verifyCertificate(leaf, { trusted: bundle, requiredKeyUsage: 'digitalSignature' })).not.toThrow();
       }
       expect(new X509Certificate(readFileSync(vtn.certificatePath)).subjectAltName).toContain('DNS:vtn.test');
+    }
+  });
+
+  test('a VTN and a VEN do mutual TLS on 127.0.0.1 with the files (VTN: RSA and ECC; VEN: ECC)', async () => {
+    const credential = (files: IssuedFiles) => ({ keyPem: readFileSync(files.keyPath, 'utf8'), certificatePem: readFileSync(files.chainPath, 'utf8') });
+    const vtnRsa = issueVtnCertificate(dir, { keyAlgorithm: 'rsa-2048', name: 'mtls-vtn-rsa' });
+    const vtnEcc = issueVtnCertificate(dir, { keyAlgorithm: 'ec-p256', name: 'mtls-vtn-ecc' });
+    const ven = issueVenCertificate(dir, { keyAlgorithm: 'ec-p256', name: 'mtls-ven' });
+    const ca = readFileSync(join(dir, 'ca-bundle.pem'), 'utf8');
+    const server = createServer(createTlsServerOptions({ credentials: [credential(vtnRsa), credential(vtnEcc)], ca }), (req, res) => {
+      res.end(venFingerprint((req.socket as TLSSocket).getPeerCertificate().raw));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: (server.address() as AddressInfo).port,
+            method: 'POST',
+            path: '/OpenADR2/Simple/2.0b/OadrPoll',
+            agent: false,
+            ...createTlsClientOptions({ credentials: [credential(ven)], ca, servername: 'localhost' }),
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+          },
+        );
+        req.on('error', reject).end();
+      });
+      expect(body).toBe(ven.fingerprint);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
     }
   });
 

@@ -4,7 +4,7 @@ import { fingerprintsEqual, venFingerprint } from './fingerprint.js';
 import { NonceCache, type NonceStore } from './NonceCache.js';
 import { readCertificateDetails } from './readCertificateDetails.js';
 import { SecurityError, SecurityErrorCode } from './SecurityError.js';
-import { parseCertificate, parseCertificateBundle, verifyCertificate, type CertificateInput } from './verifyCertificate.js';
+import { parseCertificate, parseCertificateBundle, verifyCertificateChain, type CertificateInput } from './verifyCertificate.js';
 import { C14N, canonicalize, EXC_C14N } from './xml/canonicalize.js';
 import { DS_NS, DSP_NS, ECDSA_SHA256, ENVELOPED_SIGNATURE, OADR_NS, RSA_SHA256, SHA256 } from './xml/dsig.js';
 import { attributeValue, childElements, parseXml, textOf, XmlSyntaxError, type XmlDocument, type XmlElement } from './xml/parseXml.js';
@@ -111,8 +111,8 @@ export class PayloadVerifier {
     let objectCovered = false;
     let replayCovered = false;
     for (const reference of parts.references) {
-      const target = reference.uri === '' ? doc.root : ids.get(reference.uri.slice(1));
-      if (target === undefined || (reference.uri !== '' && !reference.uri.startsWith('#'))) {
+      const target = reference.uri === '' ? doc.root : reference.uri.startsWith('#') ? ids.get(reference.uri.slice(1)) : undefined;
+      if (target === undefined) {
         throw invalid(SecurityErrorCode.SIGNATURE_INVALID, `reference ${reference.uri} points at nothing in the payload`);
       }
       const canonical = canonicalize(target, {
@@ -158,10 +158,14 @@ export class PayloadVerifier {
     const key = certificates.join('\n');
     let signer = this.#signers.get(key);
     if (signer === undefined) {
-      const [leaf, ...intermediates] = certificates.map((base64) => parseCertificate(Buffer.from(base64, 'base64')));
+      const parsed = certificates.map((base64) => parseCertificate(Buffer.from(base64, 'base64')));
+      // X509Data may list intermediates first; the signer is the one that is not a CA.
+      const leaf = parsed.find((certificate) => !certificate.ca) ?? parsed[0];
       if (leaf === undefined) throw invalid(SecurityErrorCode.SIGNATURE_INVALID, 'KeyInfo carries no X509Certificate');
+      let chain = [leaf];
       if (this.#trusted !== undefined) {
-        verifyCertificate(leaf, { trusted: this.#trusted, intermediates, at: new Date(now), requiredKeyUsage: 'digitalSignature' });
+        const intermediates = parsed.filter((certificate) => certificate !== leaf);
+        chain = verifyCertificateChain(leaf, { trusted: this.#trusted, intermediates, at: new Date(now), requiredKeyUsage: 'digitalSignature' });
       } else {
         const usage = readCertificateDetails(leaf).keyUsage;
         if (usage !== undefined && !usage.has('digitalSignature')) {
@@ -172,15 +176,19 @@ export class PayloadVerifier {
         certificate: leaf,
         publicKey: leaf.publicKey,
         fingerprint: venFingerprint(leaf),
-        validFrom: Date.parse(leaf.validFrom),
-        validTo: Date.parse(leaf.validTo),
+        // The whole chain has to be valid; later messages re-check this window only.
+        validFrom: Math.max(...chain.map((certificate) => Date.parse(certificate.validFrom))),
+        validTo: Math.min(...chain.map((certificate) => Date.parse(certificate.validTo))),
       };
       if (this.#signers.size >= SIGNER_CACHE_LIMIT) this.#signers.clear();
       this.#signers.set(key, signer);
     }
-    // The chain was checked when first seen; validity is re-checked on every message.
+    // The chain was checked when first seen; its validity is re-checked on every message.
     if (now < signer.validFrom || now > signer.validTo) {
-      throw invalid(SecurityErrorCode.CERT_EXPIRED, `the signing certificate is valid from ${signer.certificate.validFrom} to ${signer.certificate.validTo}`);
+      throw invalid(
+        SecurityErrorCode.CERT_EXPIRED,
+        `the signing certificate chain is valid from ${new Date(signer.validFrom).toISOString()} to ${new Date(signer.validTo).toISOString()}`,
+      );
     }
     return signer;
   }

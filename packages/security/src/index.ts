@@ -25,6 +25,7 @@ export {
   parseCertificate,
   parseCertificateBundle,
   verifyCertificate,
+  verifyCertificateChain,
   type CertificateInput,
   type VerifyCertificateOptions,
 } from './verifyCertificate.js';

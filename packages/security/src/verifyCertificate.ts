@@ -42,6 +42,11 @@ export function parseCertificateBundle(pem: string): X509Certificate[] {
  * validity period, CAs marked as CAs, and the leaf's key usage. Returns the parsed leaf.
  */
 export function verifyCertificate(certificate: CertificateInput, options: VerifyCertificateOptions): X509Certificate {
+  return verifyCertificateChain(certificate, options)[0] ?? parseCertificate(certificate);
+}
+
+/** verifyCertificate, returning the chain it found: the leaf first, the trust anchor last. */
+export function verifyCertificateChain(certificate: CertificateInput, options: VerifyCertificateOptions): X509Certificate[] {
   const leaf = parseCertificate(certificate);
   const at = options.at ?? new Date();
   const trusted = typeof options.trusted === 'string' ? parseCertificateBundle(options.trusted) : options.trusted.map(parseCertificate);
@@ -57,17 +62,20 @@ export function verifyCertificate(certificate: CertificateInput, options: Verify
     }
   }
 
+  const chain = [leaf];
   let current = leaf;
   for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
     checkValidity(current, at);
-    if (trusted.some((anchor) => anchor.raw.equals(current.raw))) return leaf;
+    if (trusted.some((anchor) => anchor.raw.equals(current.raw))) return chain;
     const anchor = trusted.find((candidate) => issues(candidate, current));
     if (anchor !== undefined) {
       checkValidity(anchor, at);
-      return leaf;
+      chain.push(anchor);
+      return chain;
     }
     const next = intermediates.find((candidate) => issues(candidate, current));
     if (next === undefined) break;
+    chain.push(next);
     current = next;
   }
   throw new SecurityError(

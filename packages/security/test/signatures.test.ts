@@ -68,6 +68,14 @@ describe('signing and verifying oadrPayload', () => {
     expect(verifier().verify(signed).signed).toBe(true);
   });
 
+  test('X509Data may list the intermediate before the signing certificate', () => {
+    const signed = signerFor('ec-p256').signer.sign(payload);
+    const [leaf, intermediate] = signed.match(/<ds:X509Certificate>[^<]+<\/ds:X509Certificate>/g) ?? [];
+    const reordered = signed.replace(`${leaf}${intermediate}`, `${intermediate}${leaf}`);
+    expect(reordered).not.toBe(signed);
+    expect(verifier().verify(reordered).signed).toBe(true);
+  });
+
   test('unsigned payloads pass only when signatures are optional', () => {
     expect(verifier({ requireSignature: false }).verify(payload)).toEqual({ signed: false });
     expect(refusal(() => verifier().verify(payload)).code).toBe(SecurityErrorCode.SIGNATURE_MISSING);

@@ -10,6 +10,17 @@ export {
   ProtocolErrorCode,
   PROTOCOL_ERROR_ANSWERS,
 } from './errors.js';
+export {
+  isNegotiationEvent,
+  negotiationEvent,
+  NEGOTIATION_PENALTY_SIGNAL,
+  NEGOTIATION_REPORT_NAME,
+  projectionReport,
+  readNegotiationEvent,
+  readProjectionReport,
+  type NegotiationRound,
+  type ProjectedProfile,
+} from './negotiation.js';
 export { NAMESPACES, SERVICES, SERVICE_PATH_PREFIX, type NamespacePrefix, type ServiceName } from './namespaces.js';
 export { ResponseCode, describeResponseCode, isSuccessCode } from './responseCodes.js';
 export { messageJsonSchema, type JsonSchema } from './schema/jsonSchema.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodePayload, encodePayload, MESSAGE_TYPES, type OadrMessage } from '../src/index.js';
+import { decodePayload, encodePayload, MESSAGE_TYPES, negotiationEvent, projectionReport, type OadrMessage } from '../src/index.js';
 import { messageArbitrary } from './arbitraries.js';
 import { EXAMPLES } from '../src/examples.js';
 import { validateAgainstXsd, xsdUnavailableReason } from './officialXsd.js';
@@ -37,6 +37,41 @@ describeWithXsd('every 2.0b message encodes to XML the official XSD accepts', ()
     const signals = message.body.oadrEvent?.[0]?.eiEvent.eiEventSignals;
     expect(signals?.eiEventSignal.map((s) => s.intervals.length)).toEqual([96, 96, 96]);
     expect(signals?.eiEventBaseline?.intervals).toHaveLength(96);
+  });
+});
+
+describeWithXsd('the negotiation profile stays inside the official schema', () => {
+  test('a negotiation round and a projected profile are XSD-valid', async () => {
+    const start = Date.UTC(2026, 10, 27);
+    const round = negotiationEvent({
+      sessionId: 's-1',
+      venID: 'house-1',
+      iteration: 3,
+      marketContext: 'http://drive.example/day-ahead',
+      startMs: start,
+      slotMs: 900_000,
+      price: Array.from({ length: 96 }, () => 0.1),
+      targetKw: Array.from({ length: 96 }, () => -1.5),
+      rho: 0.02,
+      createdMs: start - 3_600_000,
+      agreed: false,
+    });
+    const report = projectionReport({
+      sessionId: 's-1',
+      iteration: 3,
+      reportRequestID: 'r-1',
+      reportSpecifierID: 'PROJECTION_1',
+      rID: 'projection',
+      startMs: start,
+      slotMs: 900_000,
+      profileKw: Array.from({ length: 96 }, () => 0.5),
+      createdMs: start - 3_500_000,
+    });
+    const errors = await validateAgainstXsd({
+      'round.xml': encodePayload({ type: 'oadrDistributeEvent', body: { requestID: 'd-1', vtnID: 'vtn', oadrEvent: [round] } }),
+      'projection.xml': encodePayload({ type: 'oadrUpdateReport', body: { requestID: 'u-1', oadrReport: [report] } }),
+    });
+    expect(errors).toEqual({ 'round.xml': [], 'projection.xml': [] });
   });
 });
 

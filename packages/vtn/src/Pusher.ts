@@ -1,0 +1,206 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionOptions } from 'node:tls';
+import { decodePayload, encodePayload, SERVICE_PATH_PREFIX, type MessageType, type ServiceName } from '@oadr-kit/protocol';
+import { Agent, request } from 'undici';
+import type { VtnConfig } from './config.js';
+import type { VtnMetrics } from './metrics.js';
+import type { OadrServices, SignatureHooks } from './OadrServices.js';
+import type { VenRecord } from './store/VtnStore.js';
+import type { Outgoing, VtnCore } from './VtnCore.js';
+
+const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
+  oadrDistributeEvent: 'EiEvent',
+  oadrRegisterReport: 'EiReport',
+  oadrCreateReport: 'EiReport',
+  oadrCancelReport: 'EiReport',
+  oadrCreatedReport: 'EiReport',
+  oadrCancelPartyRegistration: 'EiRegisterParty',
+  oadrRequestReregistration: 'EiRegisterParty',
+};
+
+/** Where a reply to a pushed message is handled, as if the VEN had posted it to the VTN. */
+const REPLY_SERVICE: Partial<Record<MessageType, ServiceName>> = {
+  oadrCreatedReport: 'EiReport',
+  oadrRegisteredReport: 'EiReport',
+  oadrCanceledReport: 'EiReport',
+  oadrCanceledPartyRegistration: 'EiRegisterParty',
+};
+
+export interface PusherOptions {
+  core: VtnCore;
+  services: OadrServices;
+  config: Readonly<VtnConfig>;
+  metrics: VtnMetrics;
+  /** TLS client options (the VTN's own certificate) for https transport addresses. */
+  tls: ConnectionOptions | undefined;
+  signatures: SignatureHooks | undefined;
+}
+
+/** The URL of a VEN's service: its transport address (with or without a trailing slash) plus the path. */
+export function pushUrl(transportAddress: string, service: ServiceName): string {
+  return `${transportAddress.replace(/\/+$/, '')}${SERVICE_PATH_PREFIX}/${service}`;
+}
+
+/** Backoff before attempt `attempt` (2, 3, …): exponential, capped, with jitter so VENs do not retry in step. */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(maxMs, initialMs * 2 ** (attempt - 2));
+  return Math.round(base * (0.5 + random() / 2));
+}
+
+class PushFailure extends Error {}
+
+/**
+ * Pushes to VENs registered for push: whatever a poll would answer, in the same order, POSTed to the
+ * VEN with undici. A message counts as delivered only when the VEN answered HTTP 200, and is then
+ * recorded like a polled one, so each modification of an event reaches a VEN once. Failed pushes are
+ * retried with backoff, then again by the periodic sweep.
+ */
+export class Pusher {
+  private readonly agent: Agent;
+  private readonly pending = new Set<string>();
+  private readonly active = new Set<string>();
+  private readonly controller = new AbortController();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(private readonly options: PusherOptions) {
+    const push = options.config.push;
+    this.agent = new Agent({
+      connections: push.connectionsPerOrigin,
+      headersTimeout: push.timeoutMs,
+      bodyTimeout: push.timeoutMs,
+      connectTimeout: push.timeoutMs,
+      ...(options.tls === undefined ? {} : { connect: options.tls }),
+    });
+  }
+
+  /** Starts the periodic sweep and schedules every push VEN with pending work. */
+  start(): void {
+    const sweep = (): void => {
+      void this.sweep().catch((error: unknown) => this.options.core.log.error({ err: error }, 'push sweep failed'));
+    };
+    this.sweepTimer = setInterval(sweep, this.options.config.push.sweepIntervalMs);
+    this.sweepTimer.unref();
+    sweep();
+  }
+
+  async sweep(): Promise<void> {
+    this.schedule(await this.options.core.store.listPushVensWithPendingWork(this.options.core.clock()));
+  }
+
+  /** Marks VENs as having work; pull VENs are skipped when their turn comes. */
+  schedule(venIDs: readonly string[]): void {
+    if (this.closed) return;
+    for (const venID of venIDs) this.pending.add(venID);
+    this.pump();
+  }
+
+  /** Resolves when nothing is pending or in flight. */
+  idle(): Promise<void> {
+    if (this.pending.size === 0 && this.active.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    const limit = this.options.config.push.concurrency;
+    for (const venID of this.pending) {
+      if (this.active.size >= limit) break;
+      if (this.active.has(venID)) continue;
+      this.pending.delete(venID);
+      this.active.add(venID);
+      void this.drain(venID)
+        .catch((error: unknown) => this.options.core.log.warn({ err: error, venID }, 'push failed'))
+        .finally(() => {
+          this.active.delete(venID);
+          this.options.metrics.pushQueue.set(this.pending.size + this.active.size);
+          if (!this.closed) this.pump();
+          if (this.pending.size === 0 && this.active.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        });
+    }
+    this.options.metrics.pushQueue.set(this.pending.size + this.active.size);
+  }
+
+  /** Sends a VEN everything due, one message after the other, until nothing is left or a push fails. */
+  private async drain(venID: string): Promise<void> {
+    const { core } = this.options;
+    for (let sent = 0; sent < 100 && !this.closed; sent++) {
+      const ven = await core.store.getVen(venID);
+      if (ven === undefined || ven.httpPullModel || ven.registrationID === undefined || ven.transportAddress === undefined) return;
+      const next = await core.nextFor(core.store, ven, core.clock());
+      if (next === undefined) return;
+      const replyXml = await this.send(ven, next);
+      if (replyXml === undefined) return;
+      const recorded = await core.store.transaction((tx) => next.commit(tx, core.clock()));
+      if (recorded && replyXml.trim() !== '') await this.handleReply(ven, replyXml);
+    }
+  }
+
+  private async send(ven: VenRecord, next: Outgoing): Promise<string | undefined> {
+    const { config, metrics, core } = this.options;
+    const type = next.message.type;
+    const service = PUSH_SERVICE[type];
+    if (service === undefined || ven.transportAddress === undefined) return undefined;
+    const url = pushUrl(ven.transportAddress, service);
+    let xml = encodePayload(next.message);
+    if (this.options.signatures !== undefined) xml = this.options.signatures.sign(xml);
+    for (let attempt = 1; attempt <= config.push.maxAttempts; attempt++) {
+      if (attempt > 1) {
+        try {
+          await sleep(backoffMs(attempt, config.push.initialBackoffMs, config.push.maxBackoffMs), undefined, { signal: this.controller.signal });
+        } catch {
+          return undefined;
+        }
+      }
+      const started = process.hrtime.bigint();
+      try {
+        const response = await request(url, {
+          method: 'POST',
+          body: xml,
+          headers: { 'content-type': 'application/xml' },
+          dispatcher: this.agent,
+          signal: this.controller.signal,
+        });
+        const text = await response.body.text();
+        metrics.pushSeconds.observe({ message: type }, Number(process.hrtime.bigint() - started) / 1e9);
+        if (response.statusCode === 200) {
+          metrics.pushes.inc({ message: type, outcome: 'delivered' });
+          core.log.debug({ venID: ven.venID, message: type, url, xml }, 'pushed');
+          return text;
+        }
+        throw new PushFailure(`HTTP ${response.statusCode}`);
+      } catch (error) {
+        if (this.closed) return undefined;
+        const last = attempt === config.push.maxAttempts;
+        metrics.pushes.inc({ message: type, outcome: last ? 'failed' : 'retried' });
+        core.log[last ? 'warn' : 'debug']({ venID: ven.venID, message: type, url, attempt, err: error }, last ? 'push failed, left for the sweep' : 'push attempt failed');
+      }
+    }
+    return undefined;
+  }
+
+  /** A synchronous reply (oadrCreatedReport, oadrRegisteredReport, …) is handled as if the VEN had posted it. */
+  private async handleReply(ven: VenRecord, xml: string): Promise<void> {
+    const { core, services, config } = this.options;
+    try {
+      const decoded = decodePayload(xml, { maxBytes: config.maxPayloadBytes });
+      const service = REPLY_SERVICE[decoded.message.type];
+      if (service === undefined) return;
+      const reply = await services.handle(service, decoded, { fingerprint: ven.fingerprint });
+      if (reply.kind === 'payload' && 'eiResponse' in reply.message.body && reply.message.body.eiResponse?.responseCode !== '200') {
+        core.log.warn({ venID: ven.venID, reply: reply.message.body.eiResponse }, 'push reply refused');
+      }
+    } catch (error) {
+      core.log.warn({ venID: ven.venID, err: error }, 'unreadable push reply');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.pending.clear();
+    this.controller.abort();
+    if (this.active.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,422 @@
+import { randomUUID } from 'node:crypto';
+import {
+  durationToMs,
+  encodePayload,
+  OadrInvalidArgumentError,
+  type EiTarget,
+  type MessageBody,
+  type OadrEvent,
+  type OadrMessage,
+  type OadrReportRequest,
+} from '@oadr-kit/protocol';
+import type { Logger } from 'pino';
+import type { VtnConfig } from './config.js';
+import { eventTimes, orderEvents, toOadrEvent, visibleUntil } from './domain/eventLifecycle.js';
+import { choosePollAnswer } from './domain/pollOrder.js';
+import { targetsVen } from './domain/targets.js';
+import type { EventRecord, EventSpec, OutboxMessage, VenRecord, VtnRepository, VtnStore } from './store/VtnStore.js';
+import { VtnError, VtnErrorCode } from './VtnError.js';
+
+export const newId = (): string => randomUUID();
+
+/** An event as an operator describes it (admin API body). */
+export interface EventInput {
+  eventID?: string;
+  programID?: string;
+  marketContext?: string;
+  priority?: number;
+  testEvent?: boolean | string;
+  vtnComment?: string;
+  modificationReason?: string;
+  responseRequired?: 'always' | 'never';
+  activePeriod: EventSpec['activePeriod'];
+  signals: EventSpec['signals'];
+  baseline?: EventSpec['baseline'];
+  target?: EiTarget;
+}
+
+export interface ReportRequestInput {
+  reportSpecifierID: string;
+  granularity: string;
+  reportBackDuration: string;
+  reportInterval?: { dtstart: string; duration: string };
+  /** Data points to report; default every rID the VEN registered for the specifier. */
+  rIDs?: string[];
+}
+
+/** A message the VTN sends (by poll or push) with what to record once it is out. */
+export interface Outgoing {
+  message: OadrMessage;
+  commit(tx: VtnRepository, at: number): Promise<boolean>;
+}
+
+export interface VtnCoreOptions {
+  store: VtnStore;
+  config: Readonly<VtnConfig>;
+  clock: () => number;
+  log: Logger;
+  /** Told when a VEN has something new to receive (the pusher listens). */
+  onWork?: (venIDs: readonly string[]) => void;
+}
+
+/**
+ * The VTN's state transitions shared by the wire services, the pusher and the admin API. Every change
+ * happens inside one store transaction, so it is durable before anything is acknowledged.
+ */
+export class VtnCore {
+  readonly store: VtnStore;
+  readonly config: Readonly<VtnConfig>;
+  readonly clock: () => number;
+  readonly log: Logger;
+  onWork: (venIDs: readonly string[]) => void;
+
+  constructor(options: VtnCoreOptions) {
+    this.store = options.store;
+    this.config = options.config;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.onWork = options.onWork ?? (() => undefined);
+  }
+
+  // ---- events ----
+
+  private specOf(input: EventInput): EventSpec {
+    return {
+      priority: input.priority,
+      testEvent: input.testEvent === undefined ? undefined : String(input.testEvent),
+      vtnComment: input.vtnComment,
+      responseRequired: input.responseRequired ?? 'always',
+      activePeriod: input.activePeriod,
+      signals: input.signals,
+      baseline: input.baseline,
+      target: input.target ?? {},
+    };
+  }
+
+  /** Checks an event the way a VEN will: it must encode as a valid 2.0b event and keep rule 8. */
+  private checkEvent(event: EventRecord): void {
+    try {
+      const sample = toOadrEvent(event, { venID: 'check' }, this.clock());
+      encodePayload({ type: 'oadrDistributeEvent', body: { requestID: 'check', vtnID: this.config.vtnID, oadrEvent: [sample] } });
+    } catch (error) {
+      if (error instanceof OadrInvalidArgumentError) {
+        throw new VtnError(VtnErrorCode.BAD_REQUEST, `the event is not a valid 2.0b event: ${error.message}`, {
+          details: [error.element ?? 'event'],
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const total = durationToMs(event.spec.activePeriod.duration);
+    for (const signal of event.spec.signals) {
+      const sum = signal.intervals.reduce((acc, i) => acc + (i.duration === undefined ? 0 : durationToMs(i.duration)), 0);
+      if (total !== 0 && sum !== total) {
+        throw new VtnError(VtnErrorCode.BAD_REQUEST, `signal ${signal.signalID}: interval durations add up to ${sum} ms, the active period lasts ${total} ms (rule 8)`, {
+          details: [`/signals/${signal.signalID}/intervals`],
+        });
+      }
+    }
+    const ids = new Set(event.spec.signals.map((s) => s.signalID));
+    if (ids.size !== event.spec.signals.length) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'signalID must be unique within an event', { details: ['/signals'] });
+    if (event.spec.signals.filter((s) => s.signalName.toUpperCase() === 'SIMPLE').length > 1) {
+      throw new VtnError(VtnErrorCode.BAD_REQUEST, 'at most one SIMPLE signal per event (rule 7)', { details: ['/signals'] });
+    }
+  }
+
+  private async marketContextOf(tx: VtnRepository, input: EventInput): Promise<string> {
+    if (input.programID !== undefined) {
+      const program = await tx.getProgram(input.programID);
+      if (program === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `no program ${input.programID}`);
+      return program.marketContext;
+    }
+    if (input.marketContext === undefined) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'an event needs a programID or a marketContext', { details: ['/programID'] });
+    return input.marketContext;
+  }
+
+  private async targetedVens(tx: VtnRepository, target: EiTarget): Promise<string[]> {
+    return (await tx.listVens()).filter((v) => v.registrationID !== undefined && v.approved && targetsVen(target, v)).map((v) => v.venID);
+  }
+
+  /** Refuses an event overlapping another live one of the same market context for a common VEN (rule 18). */
+  private async checkOverlap(tx: VtnRepository, event: EventRecord, venIDs: readonly string[]): Promise<void> {
+    const mine = eventTimes(event.spec);
+    const targeted = new Set(venIDs);
+    for (const other of await tx.listLiveEvents(this.clock())) {
+      if (other.eventID === event.eventID || other.cancelledAt !== undefined || other.marketContext !== event.marketContext) continue;
+      const theirs = eventTimes(other.spec);
+      if (theirs.start >= mine.end || mine.start >= theirs.end) continue;
+      const shared = (await tx.listDeliveriesForEvent(other.eventID)).find((d) => targeted.has(d.venID));
+      if (shared !== undefined) {
+        throw new VtnError(VtnErrorCode.CONFLICT, `event overlaps event ${other.eventID} of the same market context for VEN ${shared.venID} (rule 18)`);
+      }
+    }
+  }
+
+  async createEvent(input: EventInput): Promise<EventRecord> {
+    const now = this.clock();
+    const { event, venIDs } = await this.store.transaction(async (tx) => {
+      const eventID = input.eventID ?? newId();
+      if ((await tx.getEvent(eventID)) !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} exists already`);
+      const spec = this.specOf(input);
+      const event: EventRecord = {
+        eventID,
+        programID: input.programID,
+        marketContext: await this.marketContextOf(tx, input),
+        modificationNumber: 0,
+        modificationReason: undefined,
+        createdAt: now,
+        modifiedAt: now,
+        cancelledAt: undefined,
+        visibleUntil: visibleUntil(spec, undefined, this.config.events.cancelRetentionMs),
+        spec,
+      };
+      this.checkEvent(event);
+      if (event.visibleUntil <= now) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the event is over already', { details: ['/activePeriod'] });
+      const venIDs = await this.targetedVens(tx, spec.target);
+      await this.checkOverlap(tx, event, venIDs);
+      await tx.insertEvent(event);
+      await tx.setDeliveryTargets(eventID, venIDs, 0);
+      return { event, venIDs };
+    });
+    this.onWork(venIDs);
+    return event;
+  }
+
+  /**
+   * Replaces what an operator said about an event: the modificationNumber goes up by one (rule 5).
+   * `expectedModification`, when given, must be the current one (optimistic concurrency for operators).
+   */
+  async modifyEvent(eventID: string, input: EventInput, expectedModification?: number): Promise<EventRecord> {
+    const now = this.clock();
+    const { event, venIDs } = await this.store.transaction(async (tx) => {
+      const current = await this.liveEvent(tx, eventID, now);
+      if (expectedModification !== undefined && expectedModification !== current.modificationNumber) {
+        throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} is at modification ${current.modificationNumber}, not ${expectedModification}`);
+      }
+      const spec = this.specOf(input);
+      const event: EventRecord = {
+        ...current,
+        programID: input.programID ?? current.programID,
+        marketContext: input.programID === undefined && input.marketContext === undefined ? current.marketContext : await this.marketContextOf(tx, input),
+        modificationNumber: current.modificationNumber + 1,
+        modificationReason: input.modificationReason,
+        modifiedAt: now,
+        visibleUntil: visibleUntil(spec, undefined, this.config.events.cancelRetentionMs),
+        spec,
+      };
+      this.checkEvent(event);
+      const venIDs = await this.targetedVens(tx, spec.target);
+      await this.checkOverlap(tx, event, venIDs);
+      if (!(await tx.updateEvent(event, current.modificationNumber))) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} changed meanwhile`);
+      const still = new Set(venIDs);
+      const dropped = (await tx.listDeliveriesForEvent(eventID)).map((d) => d.venID).filter((v) => !still.has(v));
+      await tx.removeDeliveries(eventID, dropped);
+      await tx.setDeliveryTargets(eventID, venIDs, event.modificationNumber);
+      return { event, venIDs };
+    });
+    this.onWork(venIDs);
+    return event;
+  }
+
+  /** Cancels an event: a new modification with status cancelled, sent to every VEN that had it. */
+  async cancelEvent(eventID: string, reason?: string): Promise<EventRecord> {
+    const now = this.clock();
+    const { event, venIDs } = await this.store.transaction(async (tx) => {
+      const current = await this.liveEvent(tx, eventID, now);
+      const event: EventRecord = {
+        ...current,
+        modificationNumber: current.modificationNumber + 1,
+        modificationReason: reason ?? 'cancelled',
+        modifiedAt: now,
+        cancelledAt: now,
+        visibleUntil: visibleUntil(current.spec, now, this.config.events.cancelRetentionMs),
+      };
+      if (!(await tx.updateEvent(event, current.modificationNumber))) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} changed meanwhile`);
+      const venIDs = (await tx.listDeliveriesForEvent(eventID)).map((d) => d.venID);
+      await tx.setDeliveryTargets(eventID, venIDs, event.modificationNumber);
+      return { event, venIDs };
+    });
+    this.onWork(venIDs);
+    return event;
+  }
+
+  private async liveEvent(tx: VtnRepository, eventID: string, now: number): Promise<EventRecord> {
+    const current = await tx.getEvent(eventID);
+    if (current === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `no event ${eventID}`);
+    if (current.cancelledAt !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} is cancelled`);
+    if (current.visibleUntil <= now || eventTimes(current.spec).end <= now) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} is completed`);
+    return current;
+  }
+
+  /** Gives a VEN every live event that targets it (after registration or a change of its attributes). */
+  async refreshVenTargets(tx: VtnRepository, ven: VenRecord): Promise<void> {
+    if (ven.registrationID === undefined || !ven.approved) return;
+    for (const event of await tx.listLiveEvents(this.clock())) {
+      if (event.cancelledAt !== undefined) continue;
+      const delivery = await tx.getDelivery(event.eventID, ven.venID);
+      if (targetsVen(event.spec.target, ven)) {
+        if (delivery === undefined || delivery.targetMod !== event.modificationNumber) await tx.setDeliveryTargets(event.eventID, [ven.venID], event.modificationNumber);
+      } else if (delivery !== undefined) {
+        await tx.removeDeliveries(event.eventID, [ven.venID]);
+      }
+    }
+  }
+
+  // ---- what a VEN receives next ----
+
+  /** An oadrDistributeEvent with every live event of the VEN, in rule-15 order. */
+  async distributeFor(tx: VtnRepository, ven: VenRecord, now: number, replyLimit?: number): Promise<Outgoing> {
+    const rows = await tx.listVenEvents(ven.venID, now);
+    const ordered = orderEvents(
+      rows.map((r) => r.event),
+      now,
+    );
+    const chosen = replyLimit !== undefined && replyLimit > 0 ? ordered.slice(0, replyLimit) : ordered;
+    const requestID = newId();
+    const oadrEvent: OadrEvent[] = chosen.map((event) => toOadrEvent(event, ven, now));
+    return {
+      message: {
+        type: 'oadrDistributeEvent',
+        body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: '' }, requestID, vtnID: this.config.vtnID, oadrEvent },
+      },
+      commit: async (commitTx, at) => {
+        for (const event of chosen) await commitTx.markDelivered(event.eventID, ven.venID, event.modificationNumber, requestID, at);
+        return true;
+      },
+    };
+  }
+
+  private outboxOutgoing(ven: VenRecord, message: OutboxMessage): Outgoing {
+    return {
+      message: { type: message.kind, body: message.body } as OadrMessage,
+      commit: async (tx, at) => {
+        if (!(await tx.markSent(message.id, at))) return false;
+        // Delivering the cancellation ends the registration: the VEN may not answer it.
+        if (message.kind === 'oadrCancelPartyRegistration') {
+          const current = await tx.getVen(ven.venID);
+          if (current !== undefined) await tx.saveVen({ ...current, registrationID: undefined });
+          await tx.dropQueued(ven.venID);
+        }
+        // The reregistration request needs no reply; nothing would ever acknowledge it.
+        if (message.kind === 'oadrRequestReregistration') await tx.markAcked(message.id);
+        return true;
+      },
+    };
+  }
+
+  /** The next message for a VEN in poll order, or undefined when nothing is due. */
+  async nextFor(tx: VtnRepository, ven: VenRecord, now: number): Promise<Outgoing | undefined> {
+    const queued = await tx.listQueued(ven.venID);
+    const due = await tx.hasPendingDelivery(ven.venID, now);
+    const answer = choosePollAnswer(queued, due);
+    switch (answer.kind) {
+      case 'none':
+        return undefined;
+      case 'events':
+        return this.distributeFor(tx, ven, now);
+      case 'outbox':
+        return this.outboxOutgoing(ven, answer.message);
+    }
+  }
+
+  // ---- VTN-originated requests ----
+
+  /** The VTN's own METADATA report: it offers no reports of its own, so the list is empty (allowed, N1_0020). */
+  vtnRegisterReport(venID: string, reportRequestID?: string): MessageBody<'oadrRegisterReport'> {
+    return { requestID: newId(), venID, ...(reportRequestID === undefined ? {} : { reportRequestID }) };
+  }
+
+  async enqueueFor(venID: string, build: (tx: VtnRepository, ven: VenRecord) => Promise<void>): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const ven = await tx.getVen(venID);
+      if (ven === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `no VEN ${venID}`);
+      if (ven.registrationID === undefined) throw new VtnError(VtnErrorCode.CONFLICT, `VEN ${venID} is not registered`);
+      await build(tx, ven);
+    });
+    this.onWork([venID]);
+  }
+
+  requestReregistration(venID: string): Promise<void> {
+    return this.enqueueFor(venID, async (tx) => {
+      await tx.enqueue({ venID, kind: 'oadrRequestReregistration', requestID: '', body: { venID } }, this.clock());
+    });
+  }
+
+  cancelRegistration(venID: string): Promise<void> {
+    return this.enqueueFor(venID, async (tx, ven) => {
+      const requestID = newId();
+      await tx.enqueue(
+        { venID, kind: 'oadrCancelPartyRegistration', requestID, body: { requestID, registrationID: ven.registrationID ?? '', venID } },
+        this.clock(),
+      );
+    });
+  }
+
+  /** Asks a VEN for a report it registered (or for its METADATA with reportSpecifierID "METADATA"). */
+  async requestReport(venID: string, input: ReportRequestInput): Promise<string> {
+    const reportRequestID = newId();
+    await this.enqueueFor(venID, async (tx) => {
+      let rIDs: string[];
+      if (input.reportSpecifierID === 'METADATA') {
+        rIDs = input.rIDs ?? ['METADATA'];
+      } else {
+        const registration = (await tx.listReportRegistrations(venID)).find((r) => r.reportSpecifierID === input.reportSpecifierID);
+        if (registration === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `VEN ${venID} registered no report ${input.reportSpecifierID}`);
+        const known = (registration.report.oadrReportDescription ?? []).map((d) => d.rID);
+        rIDs = input.rIDs ?? known;
+        const unknown = rIDs.filter((r) => !known.includes(r));
+        if (unknown.length > 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, `unknown rID ${unknown.join(', ')}`, { details: ['/rIDs'] });
+        if (rIDs.length === 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the report has no data points to request', { details: ['/rIDs'] });
+      }
+      const request: OadrReportRequest = {
+        reportRequestID,
+        reportSpecifier: {
+          reportSpecifierID: input.reportSpecifierID,
+          granularity: input.granularity,
+          reportBackDuration: input.reportBackDuration,
+          ...(input.reportInterval === undefined ? {} : { reportInterval: input.reportInterval }),
+          specifierPayload: rIDs.map((rID) => ({ rID, readingType: 'x-notApplicable' })),
+        },
+      };
+      const requestID = newId();
+      const body: MessageBody<'oadrCreateReport'> = { requestID, oadrReportRequest: [request], venID };
+      encodeCheck({ type: 'oadrCreateReport', body });
+      await tx.saveReportRequest({
+        reportRequestID,
+        venID,
+        direction: 'toVen',
+        reportSpecifierID: input.reportSpecifierID,
+        request,
+        status: 'pending',
+        createdAt: this.clock(),
+      });
+      await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body }, this.clock());
+    });
+    return reportRequestID;
+  }
+
+  async cancelReport(reportRequestID: string, reportToFollow = false): Promise<void> {
+    const request = await this.store.getReportRequest(reportRequestID);
+    if (request === undefined || request.direction !== 'toVen') throw new VtnError(VtnErrorCode.NOT_FOUND, `no report request ${reportRequestID}`);
+    if (request.status === 'cancelled') throw new VtnError(VtnErrorCode.CONFLICT, `report request ${reportRequestID} is cancelled already`);
+    await this.enqueueFor(request.venID, async (tx) => {
+      const requestID = newId();
+      await tx.setReportRequestStatus(reportRequestID, 'cancelled');
+      await tx.enqueue(
+        { venID: request.venID, kind: 'oadrCancelReport', requestID, body: { requestID, reportRequestID: [reportRequestID], reportToFollow, venID: request.venID } },
+        this.clock(),
+      );
+    });
+  }
+}
+
+function encodeCheck(message: OadrMessage): void {
+  try {
+    encodePayload(message);
+  } catch (error) {
+    if (error instanceof OadrInvalidArgumentError) {
+      throw new VtnError(VtnErrorCode.BAD_REQUEST, error.message, { details: [error.element ?? message.type], cause: error });
+    }
+    throw error;
+  }
+}

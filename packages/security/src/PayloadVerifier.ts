@@ -1,6 +1,6 @@
 import { createHash, verify, type KeyObject, type X509Certificate } from 'node:crypto';
 import { DEFAULT_MAX_BYTES } from '@oadr-kit/protocol';
-import { fingerprintsEqual, venFingerprint } from './fingerprint.js';
+import { fingerprintsEqual, venFingerprint } from './venFingerprint.js';
 import { NonceCache, type NonceStore } from './NonceCache.js';
 import { readCertificateDetails } from './readCertificateDetails.js';
 import { SecurityError, SecurityErrorCode } from './SecurityError.js';
@@ -24,7 +24,7 @@ export interface PayloadVerifierOptions {
   readonly nonces?: NonceStore;
   /** Clock in epoch milliseconds; default Date.now. */
   readonly now?: () => number;
-  /** Largest payload accepted, in UTF-16 code units of the string; default protocol's DEFAULT_MAX_BYTES. */
+  /** Largest payload accepted (bytes, or UTF-16 code units for a string); default protocol's DEFAULT_MAX_BYTES. */
   readonly maxBytes?: number;
 }
 
@@ -55,6 +55,7 @@ interface Signer {
 }
 
 const SIGNER_CACHE_LIMIT = 1024;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -87,12 +88,16 @@ export class PayloadVerifier {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
-  /** Verifies `payloadXml`, or throws a SecurityError saying what is wrong with it. */
-  verify(payloadXml: string, options: VerifyOptions = {}): VerifiedPayload {
-    if (payloadXml.length > this.#maxBytes) {
-      throw new SecurityError(SecurityErrorCode.XML_MALFORMED, `payload of ${payloadXml.length} characters exceeds ${this.#maxBytes}`);
+  /**
+   * Verifies a payload (the XML text, or the request body's bytes as UTF-8), or throws a
+   * SecurityError saying what is wrong with it.
+   */
+  verify(payload: string | Uint8Array, options: VerifyOptions = {}): VerifiedPayload {
+    const size = typeof payload === 'string' ? payload.length : payload.byteLength;
+    if (size > this.#maxBytes) {
+      throw new SecurityError(SecurityErrorCode.XML_MALFORMED, `payload of ${size} ${typeof payload === 'string' ? 'characters' : 'bytes'} exceeds ${this.#maxBytes}`);
     }
-    const doc = read(payloadXml);
+    const doc = read(typeof payload === 'string' ? payload : utf8(payload));
     const { signature, signedObject } = envelope(doc);
     if (signature === undefined) {
       if (this.#requireSignature) throw invalid(SecurityErrorCode.SIGNATURE_MISSING, 'the payload carries no ds:Signature');
@@ -218,6 +223,14 @@ function read(xml: string): XmlDocument {
   } catch (cause) {
     if (cause instanceof XmlSyntaxError) throw new SecurityError(SecurityErrorCode.XML_MALFORMED, `payload is not well-formed XML: ${cause.message}`, { cause });
     throw cause;
+  }
+}
+
+function utf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch (cause) {
+    throw new SecurityError(SecurityErrorCode.XML_MALFORMED, 'payload is not valid UTF-8', { cause });
   }
 }
 

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OadrInvalidArgumentError } from '@oadr-kit/protocol';
-import { venFingerprint } from './fingerprint.js';
+import { venFingerprint } from './venFingerprint.js';
 import { issueCertificate, type KeyAlgorithm, type KeyAndCertificate } from './issueCertificate.js';
 
 /** A root CA and the intermediate that issues end-entity certificates, for one key algorithm. */

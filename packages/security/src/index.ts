@@ -29,7 +29,7 @@ export {
   type CertificateInput,
   type VerifyCertificateOptions,
 } from './verifyCertificate.js';
-export { fingerprintsEqual, normalizeFingerprint, venFingerprint } from './fingerprint.js';
+export { fingerprintsEqual, normalizeFingerprint, venFingerprint } from './venFingerprint.js';
 export {
   createTlsClientOptions,
   createTlsServerOptions,

@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
+import { OadrInvalidArgumentError } from '@oadr-kit/protocol';
 import forge from 'node-forge';
 import { childrenOf, extensionsToAsn1, fromDerRaw } from './forgeAsn1.js';
 import { readCertificateDetails } from './readCertificateDetails.js';
@@ -71,7 +72,7 @@ export function issueCertificate(options: IssueCertificateOptions): KeyAndCertif
   const publicKey = createPublicKey(privateKey);
   const isCa = options.profile === 'root-ca' || options.profile === 'intermediate-ca';
   if (options.issuer === undefined && options.profile !== 'root-ca') {
-    throw new TypeError(`a ${options.profile} certificate needs an issuer`);
+    throw new OadrInvalidArgumentError('OADR_ERR_SEC_INVALID_ARGUMENT', `a ${options.profile} certificate needs an issuer`);
   }
   const issuerKey = options.issuer === undefined ? privateKey : createPrivateKey(options.issuer.keyPem);
   const issuerCert = options.issuer === undefined ? undefined : new X509Certificate(options.issuer.certificatePem);
@@ -88,7 +89,7 @@ export function issueCertificate(options: IssueCertificateOptions): KeyAndCertif
   // ready ASN.1 because forge would derive them from an RSA key only.
   const holder = forge.pki.createCertificate();
   holder.setSubject(subject);
-  holder.setExtensions(extensionsFor(options, isCa, skid, issuerCert === undefined ? skid : (readCertificateDetails(issuerCert).subjectKeyId ?? subjectKeyId(issuerCert.publicKey))));
+  holder.setExtensions(extensionsFor(options, privateKey.asymmetricKeyType === 'rsa', isCa, skid, issuerCert === undefined ? skid : (readCertificateDetails(issuerCert).subjectKeyId ?? subjectKeyId(issuerCert.publicKey))));
 
   const signatureAlgorithm = algorithmIdentifier(issuerKey);
   const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
@@ -130,8 +131,7 @@ function generateKey(algorithm: KeyAlgorithm): KeyObject {
     : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 }
 
-function extensionsFor(options: IssueCertificateOptions, isCa: boolean, skid: Buffer, akid: Buffer): object[] {
-  const isRsa = createPublicKeyType(options) === 'rsa';
+function extensionsFor(options: IssueCertificateOptions, isRsa: boolean, isCa: boolean, skid: Buffer, akid: Buffer): object[] {
   const defaultUsage: KeyUsage[] = isCa ? ['keyCertSign', 'cRLSign'] : isRsa ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
   const usage = Object.fromEntries((options.keyUsage ?? defaultUsage).map((bit) => [bit, true]));
   const extensions: object[] = [
@@ -151,17 +151,13 @@ function extensionsFor(options: IssueCertificateOptions, isCa: boolean, skid: Bu
     const altNames = [
       ...[...new Set(dnsNames)].map((value) => ({ type: 2, value })),
       ...[...new Set(ips)].map((ip) => {
-        if (isIP(ip) === 0) throw new TypeError(`not an IP address: ${ip}`);
+        if (isIP(ip) === 0) throw new OadrInvalidArgumentError('OADR_ERR_SEC_INVALID_ARGUMENT', `not an IP address: ${ip}`);
         return { type: 7, ip };
       }),
     ];
     if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   }
   return extensions;
-}
-
-function createPublicKeyType(options: IssueCertificateOptions): string | undefined {
-  return options.keyPem === undefined ? (options.keyAlgorithm === 'rsa-2048' ? 'rsa' : 'ec') : createPrivateKey(options.keyPem).asymmetricKeyType;
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
@@ -178,7 +174,7 @@ function subjectKeyId(publicKey: KeyObject): Buffer {
 
 function nameOf(certificate: X509Certificate): forge.asn1.Asn1 {
   const name = childrenOf(childrenOf(fromDerRaw(binary(certificate.raw)))[0])[5];
-  if (name === undefined) throw new TypeError('issuer certificate has no subject name');
+  if (name === undefined) throw new OadrInvalidArgumentError('OADR_ERR_SEC_INVALID_ARGUMENT', 'the issuer certificate has no subject name');
   return name;
 }
 

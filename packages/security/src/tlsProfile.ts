@@ -1,5 +1,6 @@
 import type { ServerOptions } from 'node:https';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import { OadrInvalidArgumentError } from '@oadr-kit/protocol';
 import { SecurityError, SecurityErrorCode } from './SecurityError.js';
 
 /**
@@ -74,7 +75,9 @@ export function createTlsClientOptions(options: TlsClientProfileOptions): Connec
 }
 
 function commonOptions(options: TlsProfileOptions): ConnectionOptions & ServerOptions {
-  if (options.credentials.length === 0) throw new TypeError('credentials is empty: 2.0b needs a certificate on both ends');
+  if (options.credentials.length === 0) {
+    throw new OadrInvalidArgumentError('OADR_ERR_SEC_INVALID_ARGUMENT', 'credentials is empty: 2.0b needs a certificate on both ends');
+  }
   const ciphers = [...OADR_20B_CIPHERS, ...(options.extraCiphers ?? []), ...(options.allowTls13 === true ? TLS13_CIPHERS : [])];
   return {
     key: options.credentials.map((credential) => credential.keyPem),

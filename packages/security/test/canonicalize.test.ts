@@ -80,6 +80,29 @@ describe('canonicalisation matches xml-crypto', () => {
     expect(ours(xml, [0], EXC_C14N)).toBe('<ei:n xmlns:ei="urn:e"><m xmlns="urn:x"></m></ei:n>');
   });
 
+  test('exclusive C14N with an InclusiveNamespaces PrefixList', () => {
+    const xml = '<r xmlns:a="urn:a" xmlns:b="urn:b" xmlns="urn:d"><e><f b:x="1"/></e></r>';
+    const doc = new DOMParser().parseFromString(xml, 'text/xml');
+    const e = (doc.documentElement as unknown as Element).getElementsByTagName('e')[0] as Element;
+    const expected = new ExclusiveCanonicalization().process(e, {
+        inclusiveNamespacesPrefixList: ['a', '#default'],
+        ancestorNamespaces: [
+          { prefix: 'a', namespaceURI: 'urn:a' },
+          { prefix: 'b', namespaceURI: 'urn:b' },
+        ],
+      }).toString();
+    const element = parseXml(xml).root.children.find((c) => c.kind === 'element') as XmlElement;
+    expect(canonicalize(element, { algorithm: EXC_C14N, inclusivePrefixes: ['a', '#default'] })).toBe(expected);
+    expect(expected).toBe('<e xmlns="urn:d" xmlns:a="urn:a"><f xmlns:b="urn:b" b:x="1"></f></e>');
+    expect(canonicalize(element, { algorithm: EXC_C14N })).toBe('<e xmlns="urn:d"><f xmlns:b="urn:b" b:x="1"></f></e>');
+  });
+
+  test('the enveloped-signature transform leaves the signature out', () => {
+    const doc = parseXml('<r><a>1</a><ds:Signature xmlns:ds="urn:ds"><x/></ds:Signature><b>2</b></r>');
+    const signature = doc.root.children.find((c) => c.kind === 'element' && c.local === 'Signature') as XmlElement;
+    expect(canonicalize(doc.root, { algorithm: C14N, exclude: signature })).toBe('<r><a>1</a><b>2</b></r>');
+  });
+
   test('on generated documents', () => {
     const prefix = fc.constantFrom('', 'a', 'b', 'ei');
     const uri = fc.constantFrom('urn:x', 'urn:y', 'http://docs.oasis-open.org/ns/energyinterop/201110');

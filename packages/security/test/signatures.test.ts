@@ -190,6 +190,15 @@ describe('bad signed input gets a typed error', () => {
     expect(refusal(() => verifier().verify(signed)).message).toMatch(/points at nothing/);
   });
 
+  test('the body as bytes: good UTF-8 verifies, broken UTF-8 and oversize bodies are refused', () => {
+    const bytes = Buffer.from(signer.sign(payload), 'utf8');
+    expect(verifier().verify(bytes).signed).toBe(true);
+    expect(refusal(() => verifier().verify(Buffer.concat([bytes.subarray(0, 100), Buffer.from([0xff, 0xfe]), bytes.subarray(100)]))).code).toBe(
+      SecurityErrorCode.XML_MALFORMED,
+    );
+    expect(refusal(() => verifier({ maxBytes: 1000 }).verify(bytes)).message).toMatch(/bytes exceeds 1000/);
+  });
+
   test('not XML, a DTD, oversize', () => {
     expect(refusal(() => verifier().verify('<oadr:oadrPayload')).code).toBe(SecurityErrorCode.XML_MALFORMED);
     expect(refusal(() => verifier().verify('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).code).toBe(SecurityErrorCode.XML_MALFORMED);

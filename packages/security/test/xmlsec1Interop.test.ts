@@ -69,6 +69,28 @@ describeInterop(`interoperability with ${version ?? 'xmlsec1'}`, () => {
     expect(tampered.status).not.toBe(0);
   });
 
+  test('we verify an enveloped whole-document signature (URI="", as avob signs) made by xmlsec1', () => {
+    const f = files('ec-p256');
+    const c14n = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+    const signature =
+      `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${c14n}"/>` +
+      `<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>` +
+      `<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="${c14n}"/></ds:Transforms>` +
+      `<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>` +
+      `<ds:Reference URI="#prop"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo>` +
+      `<ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo><ds:Object><ds:SignatureProperties><ds:SignatureProperty Id="prop" Target="">` +
+      `<dsp:ReplayProtect xmlns:dsp="http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties"><dsp:timestamp>${new Date().toISOString()}</dsp:timestamp>` +
+      `<dsp:nonce>enveloped-1</dsp:nonce></dsp:ReplayProtect></ds:SignatureProperty></ds:SignatureProperties></ds:Object></ds:Signature>`;
+    const templatePath = join(dir, 'template-enveloped.xml');
+    const outPath = join(dir, 'theirs-enveloped.xml');
+    writeFileSync(templatePath, distributeEvent96().replace('<oadr:oadrSignedObject>', `${signature}<oadr:oadrSignedObject>`));
+    const run = spawnSync('xmlsec1', ['--sign', '--privkey-pem', `${f.key},${f.cert}`, '--output', outPath, templatePath], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const signed = readFileSync(outPath, 'utf8');
+    expect(new PayloadVerifier({ trusted: caBundle() }).verify(signed)).toMatchObject({ signed: true, nonce: 'enveloped-1' });
+    expect(() => new PayloadVerifier({ trusted: caBundle() }).verify(signed.replace('ven-1', 'ven-2'))).toThrow(/the document does not match/);
+  });
+
   test.each([
     ['rsa-2048', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'],
     ['ec-p256', 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'],

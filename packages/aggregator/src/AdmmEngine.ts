@@ -112,7 +112,11 @@ export class AdmmEngine {
   private iterationCount = 0;
   private lastReport: IterationReport | undefined;
 
-  constructor(network: Network, options: EngineOptions = {}) {
+  /**
+   * @param allocate where the shared per-terminal arrays live (the parallel engine passes
+   *   SharedArrayBuffer-backed ones so its workers see them); ordinary callers leave it out.
+   */
+  constructor(network: Network, options: EngineOptions = {}, allocate: (length: number) => Float64Array = (n) => new Float64Array(n)) {
     this.network = network;
     const T = network.horizon.slots;
     const nTerm = network.terminalCount;
@@ -128,14 +132,14 @@ export class AdmmEngine {
         factor: positiveOption('adaptiveRho.factor', a.factor ?? 1.2),
       };
     }
-    this.power = new Float64Array(nTerm * T);
+    this.power = allocate(nTerm * T);
     this.relaxed = new Float64Array(nTerm * T);
     this.scaledPrice = new Float64Array(network.netIds.length * T);
     this.average = new Float64Array(network.netIds.length * T);
-    this.target = new Float64Array(nTerm * T);
+    this.target = allocate(nTerm * T);
     this.powerViews = network.devices.map((_, d) => this.power.subarray(network.firstTerminal[d]! * T, network.firstTerminal[d + 1]! * T));
     this.targetViews = network.devices.map((_, d) => this.target.subarray(network.firstTerminal[d]! * T, network.firstTerminal[d + 1]! * T));
-    this.weight = new Float64Array(nTerm).fill(1);
+    this.weight = allocate(nTerm).fill(1);
     for (const [deviceId, w] of Object.entries(options.weights ?? {})) {
       const d = network.deviceIndexOf(deviceId);
       const value = positiveOption(`weights.${deviceId}`, w);
@@ -182,11 +186,25 @@ export class AdmmEngine {
       const inverse = 1 / this.weight[i]!;
       for (let t = 0; t < T; t++) target[off + t] = relaxed[off + t]! - inverse * scaledPrice[base + t]!;
     }
-    for (let d = 0; d < net.devices.length; d++) {
-      net.devices[d]!.prox(this.targetViews[d]!, rho * this.weight[net.firstTerminal[d]!]!, this.powerViews[d]!);
-    }
+    this.proxDevices(rho);
     this.finishIteration(rho);
     return this.lastReport!;
+  }
+
+  /** The device prox phase; the parallel engine spreads it over worker threads. */
+  protected proxDevices(rho: number): void {
+    this.proxRange(0, this.network.devices.length, rho);
+  }
+
+  /** Prox of devices first..end-1 (layout order) from the current targets into the power array. */
+  protected proxRange(first: number, end: number, rho: number): void {
+    const net = this.network;
+    for (let d = first; d < end; d++) net.devices[d]!.prox(this.targetViews[d]!, rho * this.weight[net.firstTerminal[d]!]!, this.powerViews[d]!);
+  }
+
+  /** Shared arrays a prox worker needs: targets in, powers out, terminal weights. */
+  protected get proxBuffers(): { target: Float64Array; power: Float64Array; weight: Float64Array } {
+    return { target: this.target, power: this.power, weight: this.weight };
   }
 
   /** Runs until both relative residuals are within tolerance (or maxIterations). */

@@ -1,8 +1,6 @@
 import { AggregatorError, AggregatorErrorCode } from './AggregatorError.js';
-import { Battery } from './devices/Battery.js';
-import { FixedLoad } from './devices/FixedLoad.js';
-import { GridConnection } from './devices/GridConnection.js';
-import { NetworkBuilder, type Network } from './Network.js';
+import type { Network } from './Network.js';
+import { networkFromSpec, type DeviceSpec, type NetworkSpec } from './networkFromSpec.js';
 
 /**
  * The community instance as `bench/oracle/instance.py` writes it: H houses on one net, each a fixed
@@ -51,41 +49,39 @@ export interface CommunityNetwork {
 
 /** Builds the network of a community instance (parsed JSON), checking its shape. */
 export function communityNetwork(instance: unknown): CommunityNetwork {
+  const spec = communityNetworkSpec(instance);
+  const houses = Array.from({ length: (spec.devices.length - 1) / 2 }, (_, h) => ({ loadId: `load-${h}`, batteryId: `battery-${h}` }));
+  return { network: networkFromSpec(spec), netId: 'community', gridId: 'grid', houses };
+}
+
+/** The same network as plain data, e.g. for ParallelAdmmEngine.create. */
+export function communityNetworkSpec(instance: unknown): NetworkSpec {
   const inst = checkInstance(instance);
-  const horizon = { slots: inst.T, slotHours: inst.dt };
-  const builder = new NetworkBuilder(horizon).addNet('community');
-  const houses: { loadId: string; batteryId: string }[] = [];
+  const devices: DeviceSpec[] = [];
   for (let h = 0; h < inst.H; h++) {
-    const loadId = `load-${h}`;
-    const batteryId = `battery-${h}`;
-    builder.addDevice(new FixedLoad(loadId, { powerKw: inst.net_load[h]! }, horizon), ['community']);
-    builder.addDevice(
-      new Battery(
-        batteryId,
-        {
-          capacityKwh: inst.smax[h]!,
-          maxChargeKw: inst.cmax[h]!,
-          maxDischargeKw: inst.dmax[h]!,
-          chargeEfficiency: inst.eta_c,
-          dischargeEfficiency: inst.eta_d,
-          initialSocKwh: inst.s0[h]!,
-          wearCostPerKwh: inst.kappa,
-        },
-        horizon,
-      ),
-      ['community'],
-    );
-    houses.push({ loadId, batteryId });
+    devices.push({ kind: 'fixed-load', id: `load-${h}`, parameters: { powerKw: inst.net_load[h]! }, nets: ['community'] });
+    devices.push({
+      kind: 'battery',
+      id: `battery-${h}`,
+      parameters: {
+        capacityKwh: inst.smax[h]!,
+        maxChargeKw: inst.cmax[h]!,
+        maxDischargeKw: inst.dmax[h]!,
+        chargeEfficiency: inst.eta_c,
+        dischargeEfficiency: inst.eta_d,
+        initialSocKwh: inst.s0[h]!,
+        wearCostPerKwh: inst.kappa,
+      },
+      nets: ['community'],
+    });
   }
-  builder.addDevice(
-    new GridConnection(
-      'grid',
-      { importPrice: inst.pi_buy, exportPrice: inst.pi_sell, quadraticCost: inst.a, importLimitKw: inst.gimp, exportLimitKw: inst.gexp },
-      horizon,
-    ),
-    ['community'],
-  );
-  return { network: builder.build(), netId: 'community', gridId: 'grid', houses };
+  devices.push({
+    kind: 'grid-connection',
+    id: 'grid',
+    parameters: { importPrice: inst.pi_buy, exportPrice: inst.pi_sell, quadraticCost: inst.a, importLimitKw: inst.gimp, exportLimitKw: inst.gexp },
+    nets: ['community'],
+  });
+  return { horizon: { slots: inst.T, slotHours: inst.dt }, nets: [{ id: 'community' }], devices };
 }
 
 function checkInstance(value: unknown): CommunityInstance {

@@ -12,6 +12,8 @@ export {
   type RunOptions,
   type RunResult,
 } from './AdmmEngine.js';
+export { ParallelAdmmEngine, type ParallelEngineOptions } from './ParallelAdmmEngine.js';
+export { networkFromSpec, type DeviceSpec, type NetworkSpec } from './networkFromSpec.js';
 export { localResponse, type LocalIncentive, type LocalResponseOptions } from './localResponse.js';
 export { createDevice, type DeviceKind, type DeviceParametersByKind } from './createDevice.js';
 export { deviceParameterSchemas } from './deviceParameterSchemas.js';
@@ -29,4 +31,4 @@ export { LqDevice } from './devices/LqDevice.js';
 export { RemoteTerminal } from './devices/RemoteTerminal.js';
 export { StorageDevice } from './devices/StorageDevice.js';
 export { TargetFollower, type TargetFollowerParameters } from './devices/TargetFollower.js';
-export { communityNetwork, type CommunityInstance, type CommunityNetwork } from './communityNetwork.js';
+export { communityNetwork, communityNetworkSpec, type CommunityInstance, type CommunityNetwork } from './communityNetwork.js';

@@ -325,7 +325,8 @@ export class AdmmEngine {
     net.devices.forEach((device, d) => {
       objective += device.cost(views[d]!);
       violation = Math.max(violation, device.violation(views[d]!));
-      bound += device.dualBound(y.subarray(net.firstTerminal[d]! * T, net.firstTerminal[d + 1]! * T), this.powerViews[d]!);
+      const first = net.firstTerminal[d]!;
+      bound += device.dualBound(y.subarray(first * T, net.firstTerminal[d + 1]! * T), this.powerViews[d]!, this.rhoValue * this.weight[first]!);
     });
     const gap = objective - bound;
     return { repairedObjective: objective, dualBound: bound, gap, relativeGap: gap / Math.max(Math.abs(objective), 1e-12), maxViolation: violation };

@@ -73,11 +73,6 @@ export class BoxLqSolver {
     this.reset();
   }
 
-  /** rho of the last solve (NaN before the first). */
-  get lastRho(): number {
-    return this.cachedRho;
-  }
-
   /** Takes over another solver's warm start (same model). */
   copyStateFrom(other: BoxLqSolver): void {
     this.x.set(other.x);

@@ -26,9 +26,9 @@ export interface Device {
   /**
    * A lower bound on min_p f(p) + sum_t y_t p_t (y in EUR per kW per slot, laid out like p); exact
    * for closed-form devices, and valid for any multipliers for the devices with internal state,
-   * which take them from a prox near p (the current profile).
+   * which take them from a prox near p (the current profile) at the engine's penalty rho.
    */
-  dualBound(y: Float64Array, p: Float64Array): number;
+  dualBound(y: Float64Array, p: Float64Array, rho: number): number;
 }
 
 /** min over lo <= x <= hi of (q/2) x^2 + l x, for q >= 0; -Infinity when unbounded below. */

@@ -140,8 +140,8 @@ export class Generator extends LqDevice {
     else for (let t = 0; t < this.horizon.slots; t++) out[t] = -clip(-p[t]!, this.minKw, this.maxKw);
   }
 
-  override dualBound(y: Float64Array, p: Float64Array): number {
-    if (this.ramped) return super.dualBound(y, p);
+  override dualBound(y: Float64Array, p: Float64Array, rho: number): number {
+    if (this.ramped) return super.dualBound(y, p, rho);
     const dt = this.horizon.slotHours;
     let sum = 0;
     for (let t = 0; t < this.horizon.slots; t++) sum += boxedQuadraticMin(2 * dt * this.quadraticCost, dt * this.linearCost - y[t]!, this.minKw, this.maxKw);

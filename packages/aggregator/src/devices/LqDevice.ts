@@ -48,8 +48,7 @@ export abstract class LqDevice implements Device {
    * Lagrangian bound with the dynamics multipliers of a prox solved tightly at the point whose
    * optimality condition is "price y": v = p - y / rho.
    */
-  dualBound(y: Float64Array, p: Float64Array): number {
-    const rho = Number.isNaN(this.solver.lastRho) ? 1 : this.solver.lastRho;
+  dualBound(y: Float64Array, p: Float64Array, rho: number): number {
     const side = this.side();
     const v = new Float64Array(this.horizon.slots);
     for (let t = 0; t < v.length; t++) v[t] = p[t]! - y[t]! / rho;

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodePayload, encodePayload, type OadrMessage } from '@oadr-kit/protocol';
+import { expectType, simpleEvent, startHarness, type Harness } from '../helpers/harness.js';
+
+interface Received {
+  path: string;
+  message: OadrMessage;
+}
+
+/** A push VEN: records what the VTN posts and answers as a 2.0b VEN does (or fails on demand). */
+async function startFakeVen(): Promise<{ server: Server; url: string; received: Received[]; failNext: { count: number } }> {
+  const received: Received[] = [];
+  const failNext = { count: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (failNext.count > 0) {
+        failNext.count--;
+        res.writeHead(503).end();
+        return;
+      }
+      const message = decodePayload(Buffer.concat(chunks)).message;
+      received.push({ path: req.url ?? '', message });
+      let reply: OadrMessage | undefined;
+      if (message.type === 'oadrRegisterReport') reply = { type: 'oadrRegisteredReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, venID: message.body.venID ?? '' } };
+      if (message.type === 'oadrCreateReport') {
+        reply = { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, oadrPendingReports: message.body.oadrReportRequest.map((r) => r.reportRequestID), venID: message.body.venID ?? '' } };
+      }
+      if (reply === undefined) {
+        // A pushed oadrDistributeEvent gets an empty 200 (CHECKLIST §2.1).
+        res.writeHead(200).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(encodePayload(reply));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, received, failNext };
+}
+
+describe('push to VENs registered with oadrHttpPullModel=false', () => {
+  let h: Harness;
+  let ven: Awaited<ReturnType<typeof startFakeVen>>;
+
+  beforeEach(async () => {
+    ven = await startFakeVen();
+    h = await startHarness({ push: { initialBackoffMs: 5, maxBackoffMs: 20, maxAttempts: 4, sweepIntervalMs: 60_000 } });
+  });
+
+  afterEach(async () => {
+    await h.close();
+    ven.server.closeAllConnections();
+    ven.server.close();
+  });
+
+  const types = (): string[] => ven.received.map((r) => `${r.path.split('/').pop() ?? ''}:${r.message.type}`);
+
+  it('pushes the VTN metadata, every event modification once, and report requests, handling synchronous replies', async () => {
+    const { venID } = await h.register({ oadrHttpPullModel: false, oadrTransportAddress: ven.url });
+    await h.vtn.app.pusher.idle();
+    expect(types()).toEqual(['EiReport:oadrRegisterReport']);
+
+    await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'ev', target: { venID: [venID] } }));
+    await h.vtn.app.pusher.idle();
+    await h.admin('PUT', '/admin/v1/events/ev', simpleEvent({ target: { venID: [venID] }, priority: 3 }));
+    await h.vtn.app.pusher.idle();
+    const events = ven.received.filter((r) => r.message.type === 'oadrDistributeEvent').map((r) => expectType(r.message, 'oadrDistributeEvent').oadrEvent?.[0]?.eiEvent.eventDescriptor.modificationNumber);
+    expect(events).toEqual([0, 1]);
+    // Nothing is due any more: a sweep pushes nothing and a poll from the push VEN is answered (0670).
+    await h.vtn.app.pusher.sweep();
+    await h.vtn.app.pusher.idle();
+    expect(ven.received).toHaveLength(3);
+    expect(await h.drain(venID)).toEqual([]);
+
+    await h.post('EiReport', {
+      type: 'oadrRegisterReport',
+      body: {
+        requestID: 'meta',
+        venID,
+        oadrReport: [
+          {
+            duration: 'PT1H',
+            oadrReportDescription: [{ rID: 'status', reportType: 'x-resourceStatus', readingType: 'x-notApplicable', oadrSamplingRate: { oadrMinPeriod: 'PT1M', oadrMaxPeriod: 'PT1H', oadrOnChange: true } }],
+            reportRequestID: '0',
+            reportSpecifierID: 'STATUS',
+            reportName: 'METADATA_TELEMETRY_STATUS',
+            createdDateTime: '2026-11-27T12:00:00Z',
+          },
+        ],
+      },
+    });
+    const requested = await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { reportSpecifierID: 'STATUS', granularity: 'PT0M', reportBackDuration: 'PT0M' });
+    await h.vtn.app.pusher.idle();
+    expect(types().at(-1)).toBe('EiReport:oadrCreateReport');
+    const reports = (await h.admin('GET', `/admin/v1/vens/${venID}/reports`)).json as { requests: Array<{ reportRequestID: string; status: string }> };
+    expect(reports.requests.find((r) => r.reportRequestID === (requested.json as { reportRequestID: string }).reportRequestID)?.status).toBe('active');
+  });
+
+  it('retries a failing VEN with backoff and delivers the event once', async () => {
+    const { venID } = await h.register({ oadrHttpPullModel: false, oadrTransportAddress: ven.url });
+    await h.vtn.app.pusher.idle();
+    ven.failNext.count = 2;
+    await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'ev', target: { venID: [venID] } }));
+    await h.vtn.app.pusher.idle();
+    expect(ven.received.filter((r) => r.message.type === 'oadrDistributeEvent')).toHaveLength(1);
+    const metrics = await h.vtn.app.metrics.registry.getSingleMetricAsString('oadr_vtn_pushes_total');
+    expect(metrics).toMatch(/message="oadrDistributeEvent",outcome="retried"} 2/);
+  });
+
+  it('leaves an event undelivered when the VEN stays down, and the sweep delivers it later', async () => {
+    const { venID } = await h.register({ oadrHttpPullModel: false, oadrTransportAddress: ven.url });
+    await h.vtn.app.pusher.idle();
+    ven.failNext.count = 4;
+    await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'ev', target: { venID: [venID] } }));
+    await h.vtn.app.pusher.idle();
+    expect(ven.received.filter((r) => r.message.type === 'oadrDistributeEvent')).toHaveLength(0);
+    await h.vtn.app.pusher.sweep();
+    await h.vtn.app.pusher.idle();
+    expect(ven.received.filter((r) => r.message.type === 'oadrDistributeEvent')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,124 @@
+import { formatDateTime, type MessageBody, type OadrMessage } from '@oadr-kit/protocol';
+import { EXAMPLES } from '@oadr-kit/protocol/examples';
+import { CaseFailure } from '../CertificationCase.js';
+import { expectCode, HarnessVen } from '../HarnessVen.js';
+
+/** What VTN cases run against: the harness's VEN, and a second party the VTN never registered. */
+export interface VtnUnderTest {
+  readonly ven: HarnessVen;
+  readonly stranger: HarnessVen;
+}
+
+/** Registers the harness VEN as a pull VEN (oadrCreatePartyRegistration) and keeps what the VTN assigned. */
+export async function register(ven: HarnessVen): Promise<MessageBody<'oadrCreatedPartyRegistration'>> {
+  const requestID = HarnessVen.requestID();
+  const created = await ven.exchange(
+    'EiRegisterParty',
+    {
+      type: 'oadrCreatePartyRegistration',
+      body: {
+        requestID,
+        oadrProfileName: '2.0b',
+        oadrTransportName: 'simpleHttp',
+        oadrReportOnly: false,
+        oadrXmlSignature: false,
+        oadrVenName: ven.options.venName,
+        oadrHttpPullModel: true,
+      },
+    },
+    'oadrCreatedPartyRegistration',
+  );
+  expectCode('oadrCreatedPartyRegistration', created.eiResponse.responseCode, '200');
+  if (created.eiResponse.requestID !== requestID) throw new CaseFailure(`eiResponse requestID "${created.eiResponse.requestID}" does not echo "${requestID}"`);
+  if (!created.registrationID || !created.venID) throw new CaseFailure('oadrCreatedPartyRegistration lacks registrationID or venID');
+  if (created.oadrRequestedOadrPollFreq === undefined) throw new CaseFailure('a pull VEN is told its poll frequency (oadrRequestedOadrPollFreq)');
+  ven.registration = { venID: created.venID, registrationID: created.registrationID, vtnID: created.vtnID, pollFrequency: created.oadrRequestedOadrPollFreq };
+  return created;
+}
+
+export async function ensureRegistered(ven: HarnessVen): Promise<void> {
+  if (ven.registration === undefined) await register(ven);
+}
+
+export async function ensureUnregistered(ven: HarnessVen): Promise<void> {
+  const registration = ven.registration;
+  if (registration === undefined) return;
+  const canceled = await ven.exchange(
+    'EiRegisterParty',
+    { type: 'oadrCancelPartyRegistration', body: { requestID: HarnessVen.requestID(), registrationID: registration.registrationID, venID: registration.venID } },
+    'oadrCanceledPartyRegistration',
+  );
+  expectCode('oadrCanceledPartyRegistration', canceled.eiResponse.responseCode, '200');
+  ven.registration = undefined;
+}
+
+/** The metadata reports a VEN registers at start-up: telemetry status and usage (CHECKLIST 4.1). */
+export function venMetadata(ven: HarnessVen, now: number): OadrMessage {
+  const reports = (EXAMPLES.oadrRegisterReport.oadrReport ?? [])
+    .filter((r) => r.reportName === 'METADATA_TELEMETRY_STATUS' || r.reportName === 'METADATA_TELEMETRY_USAGE')
+    .map((r) => ({ ...r, createdDateTime: formatDateTime(now) }));
+  return { type: 'oadrRegisterReport', body: { requestID: HarnessVen.requestID(), oadrReport: reports, venID: ven.venID() } };
+}
+
+/**
+ * Polls until the VTN has nothing more (oadrResponse), answering what it queued as a VEN must, and
+ * returns the types of the messages it delivered, in order.
+ */
+export async function drainPolls(ven: HarnessVen, limit = 20): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    const reply = await ven.post('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
+    const message = reply.message;
+    if (reply.status !== 200 || message === undefined) throw new CaseFailure(`oadrPoll: HTTP ${reply.status} with ${reply.raw === '' ? 'no body' : 'a body'}, expected an OpenADR payload`);
+    if (message.type === 'oadrResponse') return seen;
+    seen.push(message.type);
+    await answer(ven, message);
+  }
+  throw new CaseFailure(`the VTN still had messages queued after ${limit} polls`);
+}
+
+async function answer(ven: HarnessVen, message: OadrMessage): Promise<void> {
+  const venID = ven.venID();
+  const ok = (requestID: string) => ({ responseCode: '200', responseDescription: 'OK', requestID });
+  switch (message.type) {
+    case 'oadrRegisterReport':
+      await ven.exchange('EiReport', { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), venID } }, 'oadrResponse');
+      return;
+    case 'oadrCreateReport':
+      await ven.exchange(
+        'EiReport',
+        { type: 'oadrCreatedReport', body: { eiResponse: ok(message.body.requestID), oadrPendingReports: message.body.oadrReportRequest.map((r) => r.reportRequestID), venID } },
+        'oadrResponse',
+      );
+      return;
+    case 'oadrCancelReport':
+      await ven.exchange('EiReport', { type: 'oadrCanceledReport', body: { eiResponse: ok(message.body.requestID), oadrPendingReports: [], venID } }, 'oadrResponse');
+      return;
+    case 'oadrDistributeEvent': {
+      const events = (message.body.oadrEvent ?? []).filter((e) => e.oadrResponseRequired === 'always');
+      if (events.length === 0) return;
+      await ven.exchange(
+        'EiEvent',
+        {
+          type: 'oadrCreatedEvent',
+          body: {
+            eiCreatedEvent: {
+              eiResponse: { responseCode: '200', requestID: '' },
+              eventResponses: events.map((e) => ({
+                responseCode: '200',
+                requestID: message.body.requestID,
+                qualifiedEventID: { eventID: e.eiEvent.eventDescriptor.eventID, modificationNumber: e.eiEvent.eventDescriptor.modificationNumber },
+                optType: 'optIn' as const,
+              })),
+              venID,
+            },
+          },
+        },
+        'oadrResponse',
+      );
+      return;
+    }
+    default:
+      return;
+  }
+}

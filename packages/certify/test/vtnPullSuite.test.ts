@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
+import { XMLValidator } from 'fast-xml-parser';
+import pino from 'pino';
+import { HarnessVen, junitXml, runCases, summarize, summaryTable, VTN_PULL_CASES, type VtnUnderTest } from '../src/index.js';
+import { testPki } from './pki.js';
+
+describe('the VTN pull suite against our own VTN over mutual TLS', () => {
+  const pki = testPki();
+  let vtn: RunningVtn;
+  let context: VtnUnderTest;
+
+  beforeAll(async () => {
+    vtn = await startVtn({
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
+      storage: { type: 'sqlite', path: ':memory:' },
+      tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
+      logger: pino({ level: 'silent' }),
+      processMetrics: false,
+    });
+    const harness = (name: string) => new HarnessVen({ baseUrl: vtn.url, credentials: [pki.ven(name)], ca: pki.ca, venName: name });
+    context = { ven: harness('harness-ven'), stranger: harness('stranger') };
+  });
+
+  afterAll(async () => {
+    await context.ven.close();
+    await context.stranger.close();
+    await vtn.close();
+  });
+
+  test('every case passes and the reports say so', async () => {
+    const results = await runCases(VTN_PULL_CASES, context, { timeoutMs: 15_000 });
+    const table = summaryTable(results);
+    expect({ table, ok: summarize(results).ok }).toEqual({ table, ok: true });
+    const xml = junitXml('oadr certify vtn (pull)', results, new Date());
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain(`tests="${VTN_PULL_CASES.length}" failures="0" errors="0"`);
+    writeFileSync(join(mkdtempSync(join(tmpdir(), 'certify-')), 'vtn-pull.junit.xml'), xml);
+  });
+});

@@ -1,0 +1,60 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { createTlsClientOptions, createTlsServerOptions, venFingerprint, type KeyAndCertificate } from '@oadr-kit/security';
+import { Agent, request } from 'undici';
+
+/** Rewrites one answer of the VTN: what a broken VTN would have sent. */
+export type Fault = (service: string, answer: { contentType: string; body: string }) => { contentType: string; body: string };
+
+/**
+ * A mutual-TLS proxy in front of a real VTN that passes each request on with the caller's own
+ * certificate (so the VTN still sees who it is) and breaks the answers with `fault`: a VTN with one
+ * known defect, for proving that the matching certification case catches it.
+ */
+export async function startFaultyProxy(options: {
+  target: string;
+  ca: string;
+  serverCredentials: readonly KeyAndCertificate[];
+  clients: readonly KeyAndCertificate[];
+  fault: Fault;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const agents = new Map(
+    options.clients.map((client) => [
+      venFingerprint(client.certificatePem),
+      new Agent({ connect: createTlsClientOptions({ credentials: [client], ca: options.ca, servername: 'localhost' }) }),
+    ]),
+  );
+  const server: Server = createServer(createTlsServerOptions({ credentials: options.serverCredentials, ca: options.ca }), (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
+      const agent = agents.get(venFingerprint(peer.raw));
+      if (agent === undefined) {
+        res.writeHead(403).end();
+        return;
+      }
+      const service = req.url ?? '';
+      request(`${options.target}${service}`, { method: 'POST', body: Buffer.concat(chunks), headers: { 'content-type': 'application/xml' }, dispatcher: agent })
+        .then(async (answer) => {
+          const body = await answer.body.text();
+          const broken = options.fault(service, { contentType: String(answer.headers['content-type'] ?? ''), body });
+          res.writeHead(answer.statusCode, { 'content-type': broken.contentType }).end(broken.body);
+        })
+        .catch(() => res.writeHead(502).end());
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...agents.values()].map((agent) => agent.close()));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
+import pino from 'pino';
+import { HarnessVen, runCases, VTN_PULL_CASES, type CaseResult } from '../src/index.js';
+import { startFaultyProxy, type Fault } from './faultyProxy.js';
+import { testPki } from './pki.js';
+
+describe('the VTN suite catches a broken VTN, case by case', () => {
+  const pki = testPki();
+  const clients = [pki.ven('harness-ven'), pki.ven('stranger')] as const;
+  let vtn: RunningVtn;
+
+  beforeAll(async () => {
+    vtn = await startVtn({
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
+      storage: { type: 'sqlite', path: ':memory:' },
+      tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
+      logger: pino({ level: 'silent' }),
+      processMetrics: false,
+    });
+  });
+
+  afterAll(async () => {
+    await vtn.close();
+  });
+
+  async function runAgainst(fault: Fault): Promise<CaseResult[]> {
+    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients, fault });
+    const harness = (name: string, index: 0 | 1) => new HarnessVen({ baseUrl: proxy.url, credentials: [clients[index]], ca: pki.ca, venName: name });
+    const context = { ven: harness('harness-ven', 0), stranger: harness('stranger', 1) };
+    try {
+      return await runCases(VTN_PULL_CASES, context, { timeoutMs: 15_000 });
+    } finally {
+      await context.ven.close();
+      await context.stranger.close();
+      await proxy.close();
+    }
+  }
+
+  const failing = (results: CaseResult[]): string[] => results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id}: ${r.reason}`);
+
+  test('through an honest proxy every case passes', async () => {
+    expect(failing(await runAgainst((_service, answer) => answer))).toEqual([]);
+  });
+
+  test('a VTN that accepts the cancellation of an unknown opt fails P1_2050 and nothing else', async () => {
+    const results = await runAgainst((service, answer) =>
+      service.endsWith('/EiOpt') && answer.body.includes('oadrCanceledOpt') ? { ...answer, body: answer.body.replace('>452<', '>200<') } : answer,
+    );
+    expect(failing(results)).toEqual(['P1_2050_TH_VEN: oadrCanceledOpt: responseCode 200, expected 452']);
+  });
+
+  test('a VTN answering polls as text/plain fails G1_4011 on rule 53', async () => {
+    const results = await runAgainst((service, answer) => (service.endsWith('/OadrPoll') ? { ...answer, contentType: 'text/plain' } : answer));
+    expect(failing(results)).toEqual(['G1_4011_TH_VEN: oadrPoll to OadrPoll: Content-Type "text/plain", expected application/xml (rule 53)']);
+  });
+
+  test('a VTN that leaves requestID empty fails on rule 41 wherever it happens', async () => {
+    const results = await runAgainst((service, answer) =>
+      service.endsWith('/EiEvent') && answer.body.includes('oadrDistributeEvent') ? { ...answer, body: answer.body.replace(/<pyld:requestID>[^<]*<\/pyld:requestID>(<ei:vtnID>)/, '<pyld:requestID></pyld:requestID>$1') } : answer,
+    );
+    expect(failing(results)).toEqual([expect.stringMatching(/^E1_1050_TH_VEN: oadrDistributeEvent breaks rule-41/)]);
+  });
+});

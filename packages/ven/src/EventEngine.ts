@@ -123,6 +123,9 @@ export type EngineChange =
   | { readonly type: 'modified'; readonly eventID: string }
   | { readonly type: 'cancelled'; readonly eventID: string; readonly implied: boolean };
 
+/** The application's opt decision per eventID. */
+export type OptDecisions = Map<string, OptType>;
+
 /** The 2.0b signal names (without the deprecated lower-case `simple`): what a VEN supports by default. */
 export const STANDARD_SIGNALS: readonly string[] = Object.freeze(SIGNAL_NAMES.filter((name) => name !== 'simple'));
 
@@ -140,6 +143,17 @@ export class EventEngine {
 
   get(eventID: string): TrackedEvent | undefined {
     return this.#events.get(eventID);
+  }
+
+  /** Puts back an event saved earlier (after a restart). */
+  restore(tracked: TrackedEvent): void {
+    this.#events.set(tracked.event.eventDescriptor.eventID, tracked);
+  }
+
+  /** Records an opt sent through EiOpt for a held event. */
+  setOpt(eventID: string, optType: OptType): void {
+    const tracked = this.#events.get(eventID);
+    if (tracked !== undefined) this.#events.set(eventID, { ...tracked, optType });
   }
 
   /**

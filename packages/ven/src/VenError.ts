@@ -6,6 +6,8 @@ export const VenErrorCode = {
   OPTIONS_INVALID: 'OADR_ERR_VEN_OPTIONS_INVALID',
   /** The VTN could not be reached: connection refused or reset, DNS, TLS handshake. */
   TRANSPORT: 'OADR_ERR_VEN_TRANSPORT',
+  /** TLS with the VTN failed, typically its certificate is untrusted or expired (the cause is a SecurityError). */
+  TLS: 'OADR_ERR_VEN_TLS',
   /** The VTN did not answer within `requestTimeoutMs`. */
   TIMEOUT: 'OADR_ERR_VEN_TIMEOUT',
   /** The VTN answered with an HTTP status other than 200. */

@@ -11,6 +11,7 @@ export {
   type DistributePlan,
   type EngineChange,
   type ExecutionPhase,
+  type OptDecisions,
   type PlanContext,
   type PlannedEvent,
   type PlannedEventKind,
@@ -19,4 +20,20 @@ export {
   type VenSignal,
   type VenSignalInterval,
 } from './EventEngine.js';
+export { silentLogger, type Logger } from './Logger.js';
+export { FileStateStore, MemoryStateStore, type Registration, type StoredReportRequest, type VenState, type VenStateStore } from './StateStore.js';
+export { VenClient, type OptSchedule, type VenClientEvents } from './VenClient.js';
 export { VenError, VenErrorCode } from './VenError.js';
+export {
+  DEFAULT_REPORT_CAPABILITIES,
+  DEFAULT_VEN_OPTIONS,
+  type BackoffOptions,
+  type ReportCapability,
+  type ReportReading,
+  type ReportReadRequest,
+  type VenClientOptions,
+  type VenHandlers,
+  type VenPushOptions,
+  type VenTlsOptions,
+  type VenXmlSignature,
+} from './VenOptions.js';

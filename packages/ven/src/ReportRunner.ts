@@ -1,0 +1,144 @@
+import type { Clock, TimerHandle } from './Clock.js';
+import { isPeriodic, type ReportSample } from './reports.js';
+import type { StoredReportRequest } from './StateStore.js';
+import type { ReportReading } from './VenOptions.js';
+
+export interface ReportRunnerHooks {
+  read(request: StoredReportRequest, atMs: number): Promise<readonly ReportReading[]>;
+  send(request: StoredReportRequest, samples: readonly ReportSample[]): Promise<void>;
+  failed(error: unknown, request: StoredReportRequest): void;
+}
+
+interface Running {
+  readonly request: StoredReportRequest;
+  samples: ReportSample[];
+  nextSampleMs: number;
+  nextSendMs: number;
+  timer: TimerHandle | undefined;
+  work: Promise<void>;
+}
+
+/**
+ * Runs the accepted report requests on the clock: samples every `granularity` (at each delivery when
+ * it is 0), delivers the samples every `reportBackDuration`, and makes a last delivery at the end of
+ * the report interval. A one-shot request samples and delivers once, at its start.
+ */
+export class ReportRunner {
+  readonly #clock: Clock;
+  readonly #hooks: ReportRunnerHooks;
+  readonly #running = new Map<string, Running>();
+
+  constructor(clock: Clock, hooks: ReportRunnerHooks) {
+    this.#clock = clock;
+    this.#hooks = hooks;
+  }
+
+  /** IDs of the periodic requests still running: the oadrPendingReports list. */
+  pending(): string[] {
+    return [...this.#running.values()].filter((running) => isPeriodic(running.request)).map((running) => running.request.reportRequestID);
+  }
+
+  has(reportRequestID: string): boolean {
+    return this.#running.has(reportRequestID);
+  }
+
+  requests(): StoredReportRequest[] {
+    return [...this.#running.values()].map((running) => running.request);
+  }
+
+  start(request: StoredReportRequest): void {
+    this.#stopTimer(request.reportRequestID);
+    const first = isPeriodic(request) ? request.startMs + request.reportBackDurationMs : request.startMs;
+    const running: Running = { request, samples: [], nextSampleMs: request.startMs, nextSendMs: first, timer: undefined, work: Promise.resolve() };
+    this.#running.set(request.reportRequestID, running);
+    this.#schedule(running);
+  }
+
+  /** Stops a request; with `reportToFollow` the samples gathered so far are delivered first. */
+  async cancel(reportRequestID: string, reportToFollow: boolean): Promise<void> {
+    const running = this.#running.get(reportRequestID);
+    if (running === undefined) return;
+    this.#stopTimer(reportRequestID);
+    this.#running.delete(reportRequestID);
+    await running.work;
+    if (reportToFollow) {
+      if (running.request.granularityMs === 0 || running.samples.length === 0) await this.#sample(running, this.#clock.now());
+      await this.#deliver(running);
+    }
+  }
+
+  /** Stops every timer and waits for deliveries in progress. */
+  async stop(): Promise<void> {
+    const work = [...this.#running.values()].map((running) => running.work);
+    for (const id of [...this.#running.keys()]) this.#stopTimer(id);
+    this.#running.clear();
+    await Promise.all(work);
+  }
+
+  #stopTimer(reportRequestID: string): void {
+    const running = this.#running.get(reportRequestID);
+    if (running?.timer !== undefined) this.#clock.clearTimeout(running.timer);
+  }
+
+  #schedule(running: Running): void {
+    const { request } = running;
+    const candidates = [running.nextSendMs];
+    if (request.granularityMs > 0 && isPeriodic(request)) candidates.push(running.nextSampleMs);
+    if (request.endMs !== undefined && isPeriodic(request)) candidates.push(request.endMs);
+    const at = Math.min(...candidates);
+    running.timer = this.#clock.setTimeout(() => {
+      running.timer = undefined;
+      running.work = this.#wake(running);
+    }, at - this.#clock.now());
+  }
+
+  async #wake(running: Running): Promise<void> {
+    const { request } = running;
+    const now = this.#clock.now();
+    try {
+      if (!isPeriodic(request)) {
+        this.#running.delete(request.reportRequestID);
+        await this.#sample(running, request.startMs);
+        await this.#deliver(running);
+        return;
+      }
+      if (request.granularityMs > 0) {
+        while (running.nextSampleMs <= now && (request.endMs === undefined || running.nextSampleMs < request.endMs)) {
+          await this.#sample(running, running.nextSampleMs);
+          running.nextSampleMs += request.granularityMs;
+        }
+      }
+      const ended = request.endMs !== undefined && now >= request.endMs;
+      if (running.nextSendMs <= now || ended) {
+        if (request.granularityMs === 0) await this.#sample(running, Math.min(now, running.nextSendMs));
+        await this.#deliver(running);
+        while (running.nextSendMs <= now) running.nextSendMs += request.reportBackDurationMs;
+      }
+      if (ended) {
+        this.#running.delete(request.reportRequestID);
+        return;
+      }
+    } catch (error) {
+      this.#hooks.failed(error, request);
+    }
+    if (this.#running.get(request.reportRequestID) === running) this.#schedule(running);
+  }
+
+  async #sample(running: Running, atMs: number): Promise<void> {
+    try {
+      running.samples.push({ atMs, readings: await this.#hooks.read(running.request, atMs) });
+    } catch (error) {
+      this.#hooks.failed(error, running.request);
+    }
+  }
+
+  async #deliver(running: Running): Promise<void> {
+    const samples = running.samples;
+    running.samples = [];
+    try {
+      await this.#hooks.send(running.request, samples);
+    } catch (error) {
+      this.#hooks.failed(error, running.request);
+    }
+  }
+}

@@ -83,6 +83,7 @@ const TAG_CLOSE = /[ \t\n]*(\/?)>/y;
 const WHITESPACE = /^[ \t\n]*$/;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NONE: never[] = [];
 
 const enum Kind {
@@ -159,51 +160,64 @@ export function parseXml(input: string): XmlDocument {
   return { source, root: new LazyElement(source, tape, 0, undefined) };
 }
 
+/**
+ * The UTF-16 code units of `source` as a typed array: element reads from it cost a fraction of
+ * `charCodeAt`, which is most of what reading does.
+ */
+function codeUnits(source: string): Uint16Array {
+  const bytes = Buffer.from(source, 'utf16le');
+  if (LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, source.length);
+  const codes = new Uint16Array(source.length);
+  for (let i = 0; i < source.length; i++) codes[i] = source.charCodeAt(i);
+  return codes;
+}
+
 function scan(source: string): Tape {
   const length = source.length;
-  const tape = new Tape(Math.max(64, length >> 5));
-  // Open elements: node index, name offsets, last child, namespace scope.
-  const stack: number[] = [];
-  const nameEnds: number[] = [];
-  const lastChild: number[] = [];
-  const scopes: Array<ReadonlyMap<string, string>> = [];
+  const code = codeUnits(source);
+  const tape = new Tape(Math.max(64, length >> 4));
+  // Open elements by depth: node index, end of name, last child so far, and the namespace scope
+  // and checked prefixes to restore when the element closes.
+  let depth = 0;
+  const openNode = new Int32Array(MAX_DEPTH + 1);
+  const openNameEnd = new Int32Array(MAX_DEPTH + 1);
+  const openLastChild = new Int32Array(MAX_DEPTH + 1);
+  const savedScope: Array<ReadonlyMap<string, string>> = [];
+  const savedChecked: string[][] = [];
   let scope = EMPTY_SCOPE;
   // Prefixes already found bound in `scope`, compared in place so the hot path slices nothing.
-  const checkedStack: string[][] = [];
   let checked: string[] = [];
   let rootSeen = false;
   let pos = 0;
 
   const append = (node: number): void => {
-    const depth = stack.length - 1;
-    const parent = stack[depth];
-    if (parent === undefined) return;
-    const previous = lastChild[depth] ?? -1;
+    if (depth === 0) return;
+    const parent = openNode[depth - 1]!;
+    const previous = openLastChild[depth - 1]!;
     if (previous === -1) tape.firstChild[parent] = node;
     else tape.nextSibling[previous] = node;
-    lastChild[depth] = node;
+    openLastChild[depth - 1] = node;
   };
   const dirtyTop = (): void => {
-    const top = stack[stack.length - 1];
-    if (top !== undefined) tape.verbatim[top] = 0;
+    if (depth > 0) tape.verbatim[openNode[depth - 1]!] = 0;
   };
 
   while (pos < length) {
     const lt = source.indexOf('<', pos);
     const textEnd = lt === -1 ? length : lt;
     if (textEnd > pos) {
-      if (stack.length === 0) {
+      if (depth === 0) {
         if (!WHITESPACE.test(source.slice(pos, textEnd))) throw new XmlSyntaxError('text outside the document element', pos);
       } else {
         for (let i = pos; i < textEnd; i++) {
-          const c = source.charCodeAt(i);
+          const c = code[i]!;
           if (c === 0x26 /* & */) {
             decodeReferences(source.slice(pos, textEnd), pos);
             dirtyTop();
             break;
           }
           if (c === 0x3e /* > */) {
-            if (source.charCodeAt(i - 1) === 0x5d && source.charCodeAt(i - 2) === 0x5d) throw new XmlSyntaxError("']]>' in text", i);
+            if (code[i - 1]! === 0x5d && code[i - 2]! === 0x5d) throw new XmlSyntaxError("']]>' in text", i);
             dirtyTop();
           }
         }
@@ -211,16 +225,16 @@ function scan(source: string): Tape {
       pos = textEnd;
       if (lt === -1) break;
     }
-    const next = source.charCodeAt(pos + 1);
+    const next = code[pos + 1]!;
     if (next === 0x2f /* / */) {
-      const depth = stack.length - 1;
-      const node = stack[depth];
-      if (node === undefined) throw new XmlSyntaxError('end tag without a start tag', pos);
+      if (depth === 0) throw new XmlSyntaxError('end tag without a start tag', pos);
+      depth--;
+      const node = openNode[depth]!;
       const nameStart = tape.start[node]! + 1;
-      const nameLength = nameEnds[depth]! - nameStart;
+      const nameLength = openNameEnd[depth]! - nameStart;
       let close = pos + 2 + nameLength;
-      let same = source.charCodeAt(close) === 0x3e;
-      for (let i = 0; same && i < nameLength; i++) same = source.charCodeAt(pos + 2 + i) === source.charCodeAt(nameStart + i);
+      let same = code[close]! === 0x3e;
+      for (let i = 0; same && i < nameLength; i++) same = code[pos + 2 + i]! === code[nameStart + i]!;
       if (!same) {
         close = source.indexOf('>', pos);
         if (close === -1) throw new XmlSyntaxError('unterminated end tag', pos);
@@ -231,11 +245,8 @@ function scan(source: string): Tape {
       }
       tape.contentEnd[node] = pos;
       tape.end[node] = close + 1;
-      stack.pop();
-      nameEnds.pop();
-      lastChild.pop();
-      scope = scopes.pop() ?? EMPTY_SCOPE;
-      checked = checkedStack.pop() ?? [];
+      scope = savedScope[depth]!;
+      checked = savedChecked[depth]!;
       if (tape.verbatim[node] === 0) dirtyTop();
       pos = close + 1;
     } else if (next === 0x21 /* ! */) {
@@ -247,7 +258,7 @@ function scan(source: string): Tape {
         end += 3;
         kind = Kind.Comment;
       } else if (source.startsWith('<![CDATA[', pos)) {
-        if (stack.length === 0) throw new XmlSyntaxError('CDATA outside the document element', pos);
+        if (depth === 0) throw new XmlSyntaxError('CDATA outside the document element', pos);
         end = source.indexOf(']]>', pos + 9);
         if (end === -1) throw new XmlSyntaxError('unterminated CDATA section', pos);
         end += 3;
@@ -255,7 +266,7 @@ function scan(source: string): Tape {
       } else {
         throw new XmlSyntaxError('DTDs and other declarations are not accepted', pos);
       }
-      if (stack.length > 0) {
+      if (depth > 0) {
         const node = tape.add(kind, pos);
         tape.end[node] = end;
         tape.contentEnd[node] = end;
@@ -269,7 +280,7 @@ function scan(source: string): Tape {
       const target = /^[^ \t\n?]*/.exec(source.slice(pos + 2, end))?.[0] ?? '';
       if (target.toLowerCase() === 'xml') {
         if (pos !== 0) throw new XmlSyntaxError('XML declaration not at the start', pos);
-      } else if (stack.length > 0) {
+      } else if (depth > 0) {
         const node = tape.add(Kind.Pi, pos);
         tape.end[node] = end + 2;
         tape.contentEnd[node] = end + 2;
@@ -278,24 +289,24 @@ function scan(source: string): Tape {
       }
       pos = end + 2;
     } else {
-      if (stack.length === 0 && rootSeen) throw new XmlSyntaxError('a second document element', pos);
+      if (depth === 0 && rootSeen) throw new XmlSyntaxError('a second document element', pos);
       rootSeen = true;
-      if (stack.length >= MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`, pos);
+      if (depth >= MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`, pos);
       let nameEnd = pos + 1;
       let colon = -1;
-      for (let c = source.charCodeAt(nameEnd); nameEnd < length && !NAME_END[c]; c = source.charCodeAt(++nameEnd)) {
+      for (let c = code[nameEnd]!; nameEnd < length && !NAME_END[c]; c = code[++nameEnd]!) {
         if (c === 0x3a && colon === -1) colon = nameEnd;
       }
       const node = tape.add(Kind.Element, pos);
       append(node);
-      const after = source.charCodeAt(nameEnd);
+      const after = code[nameEnd]!;
       let tagEnd: number;
       let verbatim = true;
       let elementScope = scope;
-      if (after === 0x3e /* > */ || (after === 0x2f /* / */ && source.charCodeAt(nameEnd + 1) === 0x3e)) {
+      if (after === 0x3e /* > */ || (after === 0x2f /* / */ && code[nameEnd + 1]! === 0x3e)) {
         // Most elements of a payload have no attributes: only the name and its prefix need checks.
         tagEnd = nameEnd + (after === 0x3e ? 1 : 2);
-        if (nameEnd === pos + 1 || !nameStartOk(source.charCodeAt(pos + 1))) checkName(source.slice(pos + 1, nameEnd), pos + 1);
+        if (nameEnd === pos + 1 || !nameStartOk(code[pos + 1]!)) checkName(source.slice(pos + 1, nameEnd), pos + 1);
         if (colon !== -1) {
           const prefixLength = colon - pos - 1;
           let known = false;
@@ -320,25 +331,28 @@ function scan(source: string): Tape {
         if (prefix !== '' && prefix !== 'xml' && !elementScope.has(prefix)) throw new XmlSyntaxError(`prefix ${prefix} is not declared`, pos);
       }
       tape.startTagEnd[node] = tagEnd;
-      if (source.charCodeAt(tagEnd - 2) === 0x2f /* / */) {
+      if (code[tagEnd - 2]! === 0x2f /* / */) {
         tape.contentEnd[node] = tagEnd;
         tape.end[node] = tagEnd;
         dirtyTop();
       } else {
         tape.verbatim[node] = verbatim ? 1 : 0;
-        stack.push(node);
-        nameEnds.push(nameEnd);
-        lastChild.push(-1);
-        scopes.push(scope);
-        checkedStack.push(checked);
+        openNode[depth] = node;
+        openNameEnd[depth] = nameEnd;
+        openLastChild[depth] = -1;
+        savedScope[depth] = scope;
+        savedChecked[depth] = checked;
+        depth++;
         if (elementScope !== scope) checked = [];
         scope = elementScope;
       }
       pos = tagEnd;
     }
   }
-  const open = stack[stack.length - 1];
-  if (open !== undefined) throw new XmlSyntaxError(`<${source.slice(tape.start[open]! + 1, nameEnds[nameEnds.length - 1])}> is not closed`, length);
+  if (depth > 0) {
+    const open = openNode[depth - 1]!;
+    throw new XmlSyntaxError(`<${source.slice(tape.start[open]! + 1, openNameEnd[depth - 1])}> is not closed`, length);
+  }
   if (!rootSeen) throw new XmlSyntaxError('no document element', length);
   return tape;
 }

@@ -1,5 +1,6 @@
 import { OadrError } from '@oadr-kit/protocol';
 import { CliUsageError, ExitCode } from './CliError.js';
+import { certifyCommand } from './commands/certify.js';
 import { certsCommand } from './commands/certs.js';
 import { demoCommand } from './commands/demo.js';
 import { negotiateCommand } from './commands/negotiate.js';
@@ -13,6 +14,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  certify: { summary: 'run the 2.0b certification cases against a VTN', run: certifyCommand },
   certs: { summary: 'make a development PKI: CAs, VTN and VEN certificates', run: certsCommand },
   demo: { summary: 'negotiate the 39-house community day-ahead schedule on the embedded defaults', run: demoCommand },
   negotiate: { summary: 'negotiate a community schedule with the ADMM engine, in-process', run: negotiateCommand },

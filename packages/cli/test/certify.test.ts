@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initDevPki, issueVenCertificate, issueVtnCertificate } from '@oadr-kit/security';
+import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
+import { XMLValidator } from 'fast-xml-parser';
+import pino from 'pino';
+import { run } from './helpers.js';
+
+describe('oadr certify vtn', () => {
+  let vtn: RunningVtn;
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = (await run(['--help'])).cwd;
+    const dir = join(cwd, 'pki');
+    const { caBundlePath } = initDevPki(dir);
+    const vtnFiles = [issueVtnCertificate(dir, { keyAlgorithm: 'rsa-2048' }), issueVtnCertificate(dir, { keyAlgorithm: 'ec-p256' })];
+    issueVenCertificate(dir, { keyAlgorithm: 'ec-p256', name: 'harness' });
+    issueVenCertificate(dir, { keyAlgorithm: 'ec-p256', name: 'stranger' });
+    vtn = await startVtn({
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
+      storage: { type: 'sqlite', path: ':memory:' },
+      tlsMaterial: {
+        credentials: vtnFiles.map((f) => ({ keyPem: readFileSync(f.keyPath, 'utf8'), certificatePem: readFileSync(f.chainPath, 'utf8') })),
+        ca: readFileSync(caBundlePath, 'utf8'),
+      },
+      logger: pino({ level: 'silent' }),
+      processMetrics: false,
+    });
+  });
+
+  afterAll(async () => {
+    await vtn.close();
+  });
+
+  const pki = (name: string) => ['--cert', `pki/${name}.chain.pem`, '--key', `pki/${name}.key.pem`];
+
+  test('runs the suite against a VTN, prints the table and writes JUnit XML and HTML', async () => {
+    const { code, out, err } = await run(
+      ['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--stranger-cert', 'pki/stranger.chain.pem', '--stranger-key', 'pki/stranger.key.pem', '--junit', 'vtn.xml', '--html', 'vtn.html'],
+      cwd,
+    );
+    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('10 passed, 0 failed, 0 errors, 0 skipped') });
+    expect(err).toMatch(/^pass {2}N1_0010_TH_VEN$/m);
+    expect(XMLValidator.validate(readFileSync(join(cwd, 'vtn.xml'), 'utf8'))).toBe(true);
+    expect(readFileSync(join(cwd, 'vtn.html'), 'utf8')).toContain('<strong>PASS</strong>');
+  });
+
+  test('--select runs only the matching cases', async () => {
+    const { code, out } = await run(['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0010_TH_VEN,G1_*'], cwd);
+    expect(code).toBe(0);
+    expect(out).toContain('2 passed, 0 failed, 0 errors, 7 skipped');
+  });
+
+  test('a VTN that cannot be reached makes the selected case an error and exits 1', async () => {
+    const { code, out } = await run(['certify', 'vtn', '--target', 'https://127.0.0.1:1', '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0010_TH_VEN', '--timeout', '5'], cwd);
+    expect(code).toBe(1);
+    expect(out).toMatch(/N1_0010_TH_VEN\s+ERROR\s+[\d.]+ s\s+.*ECONNREFUSED/);
+  });
+
+  test.each([
+    [['certify'], 2, /Usage: oadr certify vtn/],
+    [['certify', 'ven'], 2, /"ven" is not a suite/],
+    [['certify', 'vtn', '--target', 'http://127.0.0.1:1', '--ca', 'x', '--cert', 'x', '--key', 'x'], 2, /--target must be an https:\/\/ URL/],
+    [['certify', 'vtn', '--target', 'https://127.0.0.1:1', '--ca', 'missing.pem', '--cert', 'x', '--key', 'x'], 2, /cannot read --ca missing\.pem: ENOENT/],
+    [['certify', 'vtn', '--target', 'https://127.0.0.1:1', '--cert', 'x', '--key', 'x'], 2, /--ca is required/],
+  ])('%j is refused', async (argv, exit, message) => {
+    const { code, out, err } = await run(argv, cwd);
+    expect(code).toBe(exit);
+    expect(out + err).toMatch(message);
+    expect(existsSync(join(cwd, 'missing.pem'))).toBe(false);
+  });
+});

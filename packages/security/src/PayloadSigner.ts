@@ -137,7 +137,7 @@ function withId(doc: XmlDocument, element: XmlElement, id: string): string {
     prefix = lookupNamespace(element, 'oadr') === undefined ? 'oadr' : 'oadrId';
     declaration = ` xmlns:${prefix}="${OADR_NS}"`;
   }
-  const at = element.startTagEnd - 1;
+  const at = element.startTagEnd - (doc.source.charCodeAt(element.startTagEnd - 2) === 0x2f /* / */ ? 2 : 1);
   return `${doc.source.slice(0, at)}${declaration} ${prefix}:Id="${id}"${doc.source.slice(at)}`;
 }
 

@@ -47,7 +47,7 @@ export interface IssueCertificateOptions {
   readonly validityDays?: number;
   /** Replaces the profile's key usage (tests use it to make certificates that must be refused). */
   readonly keyUsage?: readonly KeyUsage[];
-  /** An existing private key (PEM) to certify instead of generating one. */
+  /** An existing private key (PEM) to certify instead of generating one; its type wins over keyAlgorithm. */
   readonly keyPem?: string;
 }
 

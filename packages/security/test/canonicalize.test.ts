@@ -158,6 +158,11 @@ describe('parseXml refuses what a signature must not be computed over', () => {
     ['the same attribute through two prefixes', '<r xmlns:p="urn:x" xmlns:q="urn:x" p:a="1" q:a="2"/>'],
     ['unclosed elements', '<r><a>'],
     ['a bare ampersand', '<r>a & b</r>'],
+    ['a character names cannot hold', '<r><a&b></a&b></r>'],
+    ['two colons in a name', '<r xmlns:a="urn:a"><a:b:c></a:b:c></r>'],
+    ['a name starting with a digit', '<r><1a></1a></r>'],
+    ['a local name starting with a digit', '<r xmlns:a="urn:a"><a:1b></a:1b></r>'],
+    ['an element with an empty prefix', '<r><:a></:a></r>'],
   ])('%s', (_name, xml) => {
     expect(() => parseXml(xml)).toThrow(XmlSyntaxError);
   });

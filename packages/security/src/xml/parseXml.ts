@@ -73,11 +73,14 @@ export class XmlSyntaxError extends Error {
 
 const MAX_DEPTH = 256;
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?$/;
-/** Characters that end an element name: whitespace, '/', '>' (and others a name cannot hold). */
-const NAME_END: readonly boolean[] = Array.from(
-  { length: 128 },
-  (_, c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x2f || c === 0x3e || c === 0x3c || c === 0x3d || c === 0x22 || c === 0x27,
-);
+/** ASCII classes for the name scan: 0 name character, 1 ends a name (whitespace, '/', '>'), 2 not allowed in a name. */
+const NAME_CHAR = 0;
+const NAME_END = 1;
+const CHAR_CLASS = Int8Array.from({ length: 128 }, (_, c) => {
+  if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x2f || c === 0x3e) return NAME_END;
+  const ch = String.fromCharCode(c);
+  return /[\w.:-]/.test(ch) ? NAME_CHAR : 2;
+});
 const ATTRIBUTE = /[ \t\n]+([A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?)[ \t\n]*=[ \t\n]*(?:"([^"<]*)"|'([^'<]*)')/y;
 const TAG_CLOSE = /[ \t\n]*(\/?)>/y;
 const WHITESPACE = /^[ \t\n]*$/;
@@ -294,8 +297,16 @@ function scan(source: string): Tape {
       if (depth >= MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`, pos);
       let nameEnd = pos + 1;
       let colon = -1;
-      for (let c = code[nameEnd]!; nameEnd < length && !NAME_END[c]; c = code[++nameEnd]!) {
-        if (c === 0x3a && colon === -1) colon = nameEnd;
+      let nameOk = true;
+      for (; nameEnd < length; nameEnd++) {
+        const c = code[nameEnd]!;
+        const kind = c < 128 ? CHAR_CLASS[c]! : NAME_CHAR;
+        if (kind === NAME_END) break;
+        if (kind !== NAME_CHAR) nameOk = false;
+        else if (c === 0x3a /* : */) {
+          if (colon !== -1) nameOk = false;
+          colon = nameEnd;
+        }
       }
       const node = tape.add(Kind.Element, pos);
       append(node);
@@ -306,7 +317,10 @@ function scan(source: string): Tape {
       if (after === 0x3e /* > */ || (after === 0x2f /* / */ && code[nameEnd + 1]! === 0x3e)) {
         // Most elements of a payload have no attributes: only the name and its prefix need checks.
         tagEnd = nameEnd + (after === 0x3e ? 1 : 2);
-        if (nameEnd === pos + 1 || !nameStartOk(code[pos + 1]!)) checkName(source.slice(pos + 1, nameEnd), pos + 1);
+        // Names are checked in the scan loop; the full pattern runs only on the unusual ones.
+        if (!nameOk || nameEnd === pos + 1 || !nameStartOk(code[pos + 1]!) || (colon !== -1 && !nameStartOk(code[colon + 1]!))) {
+          checkName(source.slice(pos + 1, nameEnd), pos + 1);
+        }
         if (colon !== -1) {
           const prefixLength = colon - pos - 1;
           let known = false;
@@ -439,7 +453,7 @@ class LazyElement implements XmlElement {
     this.end = tape.end[index]!;
     this.verbatim = tape.verbatim[index] === 1;
     let nameEnd = this.start + 1;
-    while (nameEnd < source.length && !NAME_END[source.charCodeAt(nameEnd)]) nameEnd++;
+    for (let c = source.charCodeAt(nameEnd); nameEnd < source.length && (c >= 128 || CHAR_CLASS[c] !== NAME_END); c = source.charCodeAt(++nameEnd));
     const qname = source.slice(this.start + 1, nameEnd);
     const colon = qname.indexOf(':');
     this.prefix = colon === -1 ? '' : qname.slice(0, colon);

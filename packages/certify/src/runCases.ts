@@ -48,7 +48,10 @@ async function runOne<Context>(testCase: CertificationCase<Context>, context: Co
   });
   const base = { id: testCase.id, title: testCase.title };
   try {
-    const finished = await Promise.race([testCase.run(context, controller.signal).then(() => 'done' as const), timeout]);
+    const running = testCase.run(context, controller.signal).then(() => 'done' as const);
+    // A case that overran is abandoned; whatever it throws once aborted must not go unhandled.
+    running.catch(() => undefined);
+    const finished = await Promise.race([running, timeout]);
     if (finished === 'timeout') {
       controller.abort();
       return { ...base, outcome: 'timeout', reason: `no result within ${timeoutMs} ms`, findings: [], durationMs: now() - started };

@@ -50,6 +50,23 @@ describe('runCases', () => {
     expect(matchesSelector('A_E3_0420_TH_VEN', 'A_E3_*')).toBe(true);
   });
 
+  test('a case that throws after its limit is abandoned quietly', async () => {
+    const late = testCase('E1_1030_TH_VEN', (_log, signal) => new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new CaseFailure('aborted')))), 20);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+      rejections.push(reason);
+    };
+    process.on('unhandledRejection', onRejection);
+    try {
+      const [result] = await runCases([late], []);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(result!.outcome).toBe('timeout');
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
   test('a run where everything passes or is skipped is ok', async () => {
     const results = await runCases(cases, [], { select: ['N1_0010_TH_VEN'] });
     expect(summarize(results).ok).toBe(true);

@@ -3,6 +3,7 @@ import { GridConnection } from './devices/GridConnection.js';
 import { Line } from './devices/Line.js';
 import { RemoteTerminal } from './devices/RemoteTerminal.js';
 import type { Network } from './Network.js';
+import { ProxBlock } from './proxBlock.js';
 import type { Profile } from './parameters.js';
 
 export interface AdaptiveRhoOptions {
@@ -103,9 +104,9 @@ export class AdmmEngine {
   private readonly weight: Float64Array;
   /** Sum of 1 / weight over each net's terminals (the terminal count when all weights are 1). */
   private readonly netInverseWeight: Float64Array;
-  private readonly target: Float64Array;
-  private readonly powerViews: Float64Array[];
-  private readonly targetViews: Float64Array[];
+  /** Each device's slice of `power`. */
+  protected readonly powerViews: Float64Array[];
+  private readonly block: ProxBlock;
   private readonly relaxation: number;
   private readonly adaptive: Required<AdaptiveRhoOptions> | undefined;
   private rhoValue: number;
@@ -133,12 +134,11 @@ export class AdmmEngine {
       };
     }
     this.power = allocate(nTerm * T);
-    this.relaxed = new Float64Array(nTerm * T);
-    this.scaledPrice = new Float64Array(network.netIds.length * T);
+    this.relaxed = allocate(nTerm * T);
+    this.scaledPrice = allocate(network.netIds.length * T);
     this.average = new Float64Array(network.netIds.length * T);
-    this.target = allocate(nTerm * T);
     this.powerViews = network.devices.map((_, d) => this.power.subarray(network.firstTerminal[d]! * T, network.firstTerminal[d + 1]! * T));
-    this.targetViews = network.devices.map((_, d) => this.target.subarray(network.firstTerminal[d]! * T, network.firstTerminal[d + 1]! * T));
+    this.block = new ProxBlock(network.devices, network.firstTerminal, this.powerViews, T);
     this.weight = allocate(nTerm).fill(1);
     for (const [deviceId, w] of Object.entries(options.weights ?? {})) {
       const d = network.deviceIndexOf(deviceId);
@@ -174,18 +174,7 @@ export class AdmmEngine {
 
   /** One iteration; returns its residuals. */
   step(): IterationReport {
-    const net = this.network;
-    const T = net.horizon.slots;
     const rho = this.rhoValue;
-    const { relaxed, scaledPrice, target } = this;
-    const terminalNet = net.terminalNet;
-    const nTerm = net.terminalCount;
-    for (let i = 0; i < nTerm; i++) {
-      const base = terminalNet[i]! * T;
-      const off = i * T;
-      const inverse = 1 / this.weight[i]!;
-      for (let t = 0; t < T; t++) target[off + t] = relaxed[off + t]! - inverse * scaledPrice[base + t]!;
-    }
     this.proxDevices(rho);
     this.finishIteration(rho);
     return this.lastReport!;
@@ -193,18 +182,18 @@ export class AdmmEngine {
 
   /** The device prox phase; the parallel engine spreads it over worker threads. */
   protected proxDevices(rho: number): void {
-    this.proxRange(0, this.network.devices.length, rho);
+    this.proxRange(rho);
   }
 
-  /** Prox of devices first..end-1 (layout order) from the current targets into the power array. */
-  protected proxRange(first: number, end: number, rho: number): void {
+  /** Prox of every device, or (parallel engine) of the block given. */
+  protected proxRange(rho: number, block: ProxBlock = this.block): void {
     const net = this.network;
-    for (let d = first; d < end; d++) net.devices[d]!.prox(this.targetViews[d]!, rho * this.weight[net.firstTerminal[d]!]!, this.powerViews[d]!);
+    block.run({ relaxed: this.relaxed, scaledPrice: this.scaledPrice, weight: this.weight, terminalNet: net.terminalNet, terminalOffset: 0 }, rho);
   }
 
-  /** Shared arrays a prox worker needs: targets in, powers out, terminal weights. */
-  protected get proxBuffers(): { target: Float64Array; power: Float64Array; weight: Float64Array } {
-    return { target: this.target, power: this.power, weight: this.weight };
+  /** Arrays a prox worker shares with this engine. */
+  protected get proxBuffers(): { relaxed: Float64Array; scaledPrice: Float64Array; power: Float64Array; weight: Float64Array } {
+    return { relaxed: this.relaxed, scaledPrice: this.scaledPrice, power: this.power, weight: this.weight };
   }
 
   /** Runs until both relative residuals are within tolerance (or maxIterations). */
@@ -259,11 +248,7 @@ export class AdmmEngine {
     const price = new Float64Array(T);
     const setpoint = this.relaxed.slice(i * T, (i + 1) * T);
     const target = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
-      const u = this.scaledPrice[n * T + t]!;
-      price[t] = factor * u;
-      target[t] = setpoint[t]! - u;
-    }
+    for (let t = 0; t < T; t++) price[t] = factor * this.scaledPrice[n * T + t]!;
     const w = this.weight[i]!;
     for (let t = 0; t < T; t++) target[t] = setpoint[t]! - this.scaledPrice[n * T + t]! / w;
     return { price, setpoint, target, rho: this.rhoValue * w };

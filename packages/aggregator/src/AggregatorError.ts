@@ -10,6 +10,7 @@ export const AggregatorErrorCode = {
   UNKNOWN_ID: 'OADR_ERR_AGG_UNKNOWN_ID',
   INVALID_PROFILE: 'OADR_ERR_AGG_INVALID_PROFILE',
   INVALID_INSTANCE: 'OADR_ERR_AGG_INVALID_INSTANCE',
+  WORKER_FAILED: 'OADR_ERR_AGG_WORKER_FAILED',
 } as const;
 
 export type AggregatorErrorCode = (typeof AggregatorErrorCode)[keyof typeof AggregatorErrorCode];

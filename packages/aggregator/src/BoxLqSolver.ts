@@ -37,6 +37,37 @@ export interface LqModel {
 const RELAX = 1.6;
 
 /**
+ * Per-thread scratch shared by all solvers of a horizon length: the inner targets and the linear
+ * terms of one Riccati pass live only within one solve, and a city has hundreds of thousands of
+ * solvers, so they are not worth a copy each.
+ */
+interface Scratch {
+  readonly zeta: Float64Array;
+  readonly h: Float64Array;
+  readonly gamma: Float64Array;
+}
+const scratches = new Map<number, Scratch>();
+function scratchFor(T: number): Scratch {
+  let s = scratches.get(T);
+  if (s === undefined) {
+    s = { zeta: new Float64Array(3 * T), h: new Float64Array(T), gamma: new Float64Array(2 * T) };
+    scratches.set(T, s);
+  }
+  return s;
+}
+
+const zeroArrays = new Map<number, Float64Array>();
+/** A shared all-zero array of length T for model fields that are zero; never written. */
+export function sharedZeros(T: number): Float64Array {
+  let z = zeroArrays.get(T);
+  if (z === undefined) {
+    z = new Float64Array(T);
+    zeroArrays.set(T, z);
+  }
+  return z;
+}
+
+/**
  * Prox of an LqModel by an inner ADMM that splits "dynamics" from "boxes": each inner iteration
  * solves the box-free, dynamics-constrained quadratic exactly by a scalar Riccati recursion
  * (O(T), the banded structure of the KKT system), then projects onto the boxes. Gains depend only
@@ -64,9 +95,10 @@ export class BoxLqSolver {
     this.x = new Float64Array(3 * T);
     this.z = new Float64Array(3 * T);
     this.w = new Float64Array(3 * T);
-    this.zeta = new Float64Array(3 * T);
-    this.h = new Float64Array(T);
-    this.gamma = new Float64Array(2 * T);
+    const scratch = scratchFor(T);
+    this.zeta = scratch.zeta;
+    this.h = scratch.h;
+    this.gamma = scratch.gamma;
     this.riccatiP = new Float64Array(T);
     this.minv = new Float64Array(3 * T);
     this.beta = new Float64Array(2 * T);
@@ -137,11 +169,12 @@ export class BoxLqSolver {
   }
 
   /**
-   * Lagrangian bound min f(u, s) + y'p + lambda'(dynamics residual) over the boxes, with lambda the
-   * costate of the last inner solve: valid for any lambda, tight once the prox has converged at the
-   * price y.
+   * Solves the prox at (v, rho) to tolerance, then returns the Lagrangian bound
+   * min f(u, s) + y'p + lambda'(dynamics residual) over the boxes with lambda the costate of that
+   * solve: valid for any lambda, tight once the prox has converged at the price y.
    */
-  lagrangianBound(y: Float64Array): number {
+  lagrangianBound(v: Float64Array, rho: number, y: Float64Array, tol: number, maxIterations: number): number {
+    this.solveToTolerance(v, rho, new Float64Array(v.length), tol, maxIterations);
     const m = this.model;
     const T = m.slots;
     const lambda = new Float64Array(T + 1);

@@ -5,6 +5,7 @@ import { AggregatorError, AggregatorErrorCode } from './AggregatorError.js';
 import { AdmmEngine, type EngineOptions } from './AdmmEngine.js';
 import { LqDevice } from './devices/LqDevice.js';
 import { networkFromSpec, type NetworkSpec } from './networkFromSpec.js';
+import { ProxBlock } from './proxBlock.js';
 import { CONTROL, type ProxWorkerData } from './proxWorker.js';
 
 export interface ParallelEngineOptions extends EngineOptions {
@@ -23,7 +24,7 @@ export class ParallelAdmmEngine extends AdmmEngine {
   private readonly workers: Worker[];
   private readonly control: Int32Array;
   private readonly rhoSlot: Float64Array;
-  private readonly mainBlockEnd: number;
+  private readonly mainBlock: ProxBlock;
   private workerError: string | undefined;
 
   private constructor(spec: NetworkSpec, options: ParallelEngineOptions, blocks: number) {
@@ -33,13 +34,14 @@ export class ParallelAdmmEngine extends AdmmEngine {
     this.control = new Int32Array(controlBuffer, 0, 4);
     this.rhoSlot = new Float64Array(controlBuffer, CONTROL.RHO_BYTE_OFFSET, 1);
     const bounds = splitBlocks(network.devices.map((d) => (d instanceof LqDevice ? 10 : 1)), blocks);
-    this.mainBlockEnd = bounds[1]!;
+    const mainEnd = bounds[1]!;
+    this.mainBlock = new ProxBlock(network.devices.slice(0, mainEnd), network.firstTerminal.subarray(0, mainEnd + 1), this.powerViews.slice(0, mainEnd), network.horizon.slots);
     const specById = new Map(spec.devices.map((d) => [d.id, d]));
     const file = join(__dirname, 'proxWorker.js');
     if (blocks > 1 && !existsSync(file)) {
       throw new AggregatorError(AggregatorErrorCode.INVALID_OPTION, `the parallel engine runs from the built package (${file} is missing)`, { field: 'threads' });
     }
-    const { target, power, weight } = this.proxBuffers;
+    const { relaxed, scaledPrice, power, weight } = this.proxBuffers;
     this.workers = [];
     for (let b = 1; b < blocks; b++) {
       const first = bounds[b]!;
@@ -52,7 +54,9 @@ export class ParallelAdmmEngine extends AdmmEngine {
           return { kind: s.kind, id: s.id, parameters: s.parameters };
         }),
         firstTerminal: Array.from(network.firstTerminal.subarray(first, end + 1)),
-        target: target.buffer as SharedArrayBuffer,
+        terminalNet: network.terminalNet.slice(network.firstTerminal[first]!, network.firstTerminal[end]!),
+        relaxed: relaxed.buffer as SharedArrayBuffer,
+        scaledPrice: scaledPrice.buffer as SharedArrayBuffer,
         power: power.buffer as SharedArrayBuffer,
         weight: weight.buffer as SharedArrayBuffer,
         control: controlBuffer,
@@ -61,7 +65,6 @@ export class ParallelAdmmEngine extends AdmmEngine {
       worker.on('message', (message: unknown) => {
         if (typeof message === 'object' && message !== null && 'error' in message) this.workerError = String((message as { error: unknown }).error);
       });
-      worker.unref();
       this.workers.push(worker);
     }
   }
@@ -82,6 +85,8 @@ export class ParallelAdmmEngine extends AdmmEngine {
           }),
       ),
     );
+    // Ready workers only wait on shared memory; they must not keep the process alive on their own.
+    for (const worker of engine.workers) worker.unref();
     return engine;
   }
 
@@ -98,14 +103,14 @@ export class ParallelAdmmEngine extends AdmmEngine {
     Atomics.store(this.control, CONTROL.DONE, 0);
     Atomics.add(this.control, CONTROL.GENERATION, 1);
     Atomics.notify(this.control, CONTROL.GENERATION);
-    this.proxRange(0, this.mainBlockEnd, rho);
+    this.proxRange(rho, this.mainBlock);
     for (;;) {
       const done = Atomics.load(this.control, CONTROL.DONE);
       if (done >= this.workers.length) break;
       Atomics.wait(this.control, CONTROL.DONE, done);
     }
     if (Atomics.load(this.control, CONTROL.ERROR) === 1) {
-      throw new AggregatorError(AggregatorErrorCode.INVALID_NETWORK, `a prox worker failed: ${this.workerError ?? 'unknown error'}`);
+      throw new AggregatorError(AggregatorErrorCode.WORKER_FAILED, `a prox worker failed: ${this.workerError ?? 'see its error message'}`);
     }
   }
 

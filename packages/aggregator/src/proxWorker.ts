@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDevice } from './createDevice.js';
 import type { Horizon } from './parameters.js';
+import { ProxBlock } from './proxBlock.js';
 
 /** What ParallelAdmmEngine hands each worker: its block of devices and the shared arrays. */
 export interface ProxWorkerData {
@@ -10,7 +11,10 @@ export interface ProxWorkerData {
   readonly devices: readonly { readonly kind: string; readonly id: string; readonly parameters: unknown }[];
   /** First terminal of each device of the block, plus the end (global terminal indices). */
   readonly firstTerminal: readonly number[];
-  readonly target: SharedArrayBuffer;
+  /** Net of each of the block's terminals. */
+  readonly terminalNet: Int32Array;
+  readonly relaxed: SharedArrayBuffer;
+  readonly scaledPrice: SharedArrayBuffer;
   readonly power: SharedArrayBuffer;
   readonly weight: SharedArrayBuffer;
   readonly control: SharedArrayBuffer;
@@ -23,13 +27,22 @@ function serve(data: ProxWorkerData): void {
   const T = data.horizon.slots;
   const control = new Int32Array(data.control, 0, 4);
   const rho = new Float64Array(data.control, CONTROL.RHO_BYTE_OFFSET, 1);
-  const target = new Float64Array(data.target);
   const power = new Float64Array(data.power);
-  const weight = new Float64Array(data.weight);
   const devices = data.devices.map((d) => createDevice(d.kind, d.id, d.parameters, data.horizon));
   const first = data.firstTerminal;
-  const targets = devices.map((_, k) => target.subarray(first[k]! * T, first[k + 1]! * T));
-  const powers = devices.map((_, k) => power.subarray(first[k]! * T, first[k + 1]! * T));
+  const block = new ProxBlock(
+    devices,
+    first,
+    devices.map((_, k) => power.subarray(first[k]! * T, first[k + 1]! * T)),
+    T,
+  );
+  const arrays = {
+    relaxed: new Float64Array(data.relaxed),
+    scaledPrice: new Float64Array(data.scaledPrice),
+    weight: new Float64Array(data.weight),
+    terminalNet: data.terminalNet,
+    terminalOffset: first[0]!,
+  };
   parentPort!.postMessage('ready');
   let generation = 0;
   for (;;) {
@@ -37,8 +50,7 @@ function serve(data: ProxWorkerData): void {
     generation = Atomics.load(control, CONTROL.GENERATION);
     if (Atomics.load(control, CONTROL.STOP) === 1) return;
     try {
-      const r = rho[0]!;
-      for (let k = 0; k < devices.length; k++) devices[k]!.prox(targets[k]!, r * weight[first[k]!]!, powers[k]!);
+      block.run(arrays, rho[0]!);
     } catch (error) {
       Atomics.store(control, CONTROL.ERROR, 1);
       parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) });

@@ -1,6 +1,6 @@
 import { infeasible } from '../AggregatorError.js';
 import { boxedQuadraticMin, clip } from '../Device.js';
-import { firstUnreachableSlot, type LqModel } from '../BoxLqSolver.js';
+import { firstUnreachableSlot, sharedZeros, type LqModel } from '../BoxLqSolver.js';
 import { readHorizon, readNumber, readOptionalNumber, rejectUnknownFields, requireObject, type Horizon } from '../parameters.js';
 import { LqDevice } from './LqDevice.js';
 
@@ -55,7 +55,7 @@ export class Generator extends LqDevice {
       rampLo[0] = -Infinity;
       rampHi[0] = Infinity;
     }
-    const zero = new Float64Array(T);
+    const zero = sharedZeros(T);
     const model: LqModel = {
       slots: T,
       decay: 1,

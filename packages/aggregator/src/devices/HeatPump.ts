@@ -1,5 +1,5 @@
 import { infeasible, invalidParameter } from '../AggregatorError.js';
-import { firstUnreachableSlot, type LqModel } from '../BoxLqSolver.js';
+import { firstUnreachableSlot, sharedZeros, type LqModel } from '../BoxLqSolver.js';
 import { readHorizon, readNumber, readProfile, rejectUnknownFields, requireObject, type Horizon, type Profile } from '../parameters.js';
 import { LqDevice } from './LqDevice.js';
 
@@ -86,7 +86,7 @@ function heatPumpModel(id: string, parameters: HeatPumpParameters, h: Horizon): 
   for (let t = 0; t < T; t++) {
     if (minTemp[t]! > maxTemp[t]!) throw invalidParameter(id, `minTempC[${t}]`, `must not exceed maxTempC[${t}]`);
   }
-  const zero = new Float64Array(T);
+  const zero = sharedZeros(T);
   return {
     slots: T,
     decay: 1 - leak,

@@ -52,8 +52,7 @@ export abstract class LqDevice implements Device {
     const side = this.side();
     const v = new Float64Array(this.horizon.slots);
     for (let t = 0; t < v.length; t++) v[t] = p[t]! - y[t]! / rho;
-    side.solveToTolerance(v, rho, new Float64Array(v.length), 1e-9, 5000);
-    return side.lagrangianBound(y);
+    return side.lagrangianBound(v, rho, y, 1e-9, 5000);
   }
 
   private side(): BoxLqSolver {

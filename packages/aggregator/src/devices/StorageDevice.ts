@@ -1,4 +1,4 @@
-import { firstUnreachableSlot, type LqModel } from '../BoxLqSolver.js';
+import { firstUnreachableSlot, sharedZeros, type LqModel } from '../BoxLqSolver.js';
 import type { Horizon } from '../parameters.js';
 import { LqDevice } from './LqDevice.js';
 
@@ -144,20 +144,20 @@ function storageModel(horizon: Horizon, L: StorageLimits): LqModel {
     decay: 1,
     gain0: dt * L.chargeEfficiency,
     gain1: -dt / L.dischargeEfficiency,
-    offset: new Float64Array(T),
+    offset: sharedZeros(T),
     initialState: L.initialSocKwh,
     quad0: 0,
     quad1: 0,
     quadState: 0,
     lin0: wear,
     lin1: wear,
-    linState: new Float64Array(T),
+    linState: sharedZeros(T),
     out0: 1,
     out1: -1,
     outState: 0,
-    lo0: new Float64Array(T),
+    lo0: sharedZeros(T),
     hi0: L.maxChargeKw,
-    lo1: new Float64Array(T),
+    lo1: sharedZeros(T),
     hi1: L.maxDischargeKw,
     loState: L.minSocKwh,
     hiState: L.maxSocKwh,

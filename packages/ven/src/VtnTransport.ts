@@ -125,12 +125,8 @@ function errorCode(error: unknown): string {
 
 function transportError(error: unknown, url: URL): VenError {
   const code = errorCode(error);
-  const name = error instanceof Error ? error.name : '';
-  if (code.startsWith('UND_ERR_') && code.includes('TIMEOUT')) {
-    return new VenError(VenErrorCode.TIMEOUT, `the VTN at ${url.origin} did not answer in time (${code})`, { cause: error });
-  }
-  if (name === 'TimeoutError' || code === 'ABORT_ERR' || name === 'AbortError') {
-    return new VenError(VenErrorCode.TIMEOUT, `the request to ${url.origin} was aborted or timed out`, { cause: error });
+  if ((code.startsWith('UND_ERR_') && code.includes('TIMEOUT')) || chainHasName(error, ['TimeoutError', 'AbortError'])) {
+    return new VenError(VenErrorCode.TIMEOUT, `the VTN at ${url.origin} did not answer within the request timeout`, { cause: error });
   }
   if (TLS_CODE.test(code)) {
     const security = tlsSecurityError(findCoded(error));
@@ -138,6 +134,16 @@ function transportError(error: unknown, url: URL): VenError {
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new VenError(VenErrorCode.TRANSPORT, `cannot reach the VTN at ${url.origin}: ${code === '' ? detail : `${code} ${detail}`}`, { cause: error });
+}
+
+function chainHasName(error: unknown, names: readonly string[]): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const { name, code } = current as { name?: unknown; code?: unknown };
+    if (names.includes(String(name)) || names.includes(String(code))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function findCoded(error: unknown): unknown {

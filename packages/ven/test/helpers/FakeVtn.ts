@@ -1,5 +1,5 @@
-import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   decodePayload,
@@ -62,9 +62,10 @@ export class FakeVtn {
     });
   }
 
-  static async start(tls: { credential: TlsCredential; ca: string }): Promise<FakeVtn> {
+  /** Listens on 127.0.0.1; `port` 0 (default) picks a free one, a given port brings a VTN back where it was. */
+  static async start(tls: { credential: TlsCredential; ca: string }, port = 0): Promise<FakeVtn> {
     const vtn = new FakeVtn(tls);
-    await new Promise<void>((resolve) => vtn.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => vtn.server.listen(port, '127.0.0.1', resolve));
     return vtn;
   }
 

@@ -391,7 +391,7 @@ export class OadrServices {
     const core = this.core;
     const message = await core.store.transaction(async (tx) => {
       const now = core.clock();
-      const out = await core.distributeFor(tx, ven, now, body.eiRequestEvent.replyLimit);
+      const out = await core.distributeFor(tx, ven, now, true, body.eiRequestEvent.replyLimit);
       await out.commit(tx, now);
       return out.message;
     });

@@ -264,9 +264,14 @@ export class VtnCore {
 
   // ---- what a VEN receives next ----
 
-  /** An oadrDistributeEvent with every live event of the VEN, in rule-15 order. */
-  async distributeFor(tx: VtnRepository, ven: VenRecord, now: number, replyLimit?: number): Promise<Outgoing> {
+  /**
+   * An oadrDistributeEvent with every live event of the VEN, in rule-15 order. For a poll or a push
+   * (`sync` false) committing it claims the due modifications and fails when another process claimed
+   * them first; an oadrRequestEvent (`sync` true) is answered in full whatever was delivered before.
+   */
+  async distributeFor(tx: VtnRepository, ven: VenRecord, now: number, sync: boolean, replyLimit?: number): Promise<Outgoing> {
     const rows = await tx.listVenEvents(ven.venID, now);
+    const due = new Set(rows.filter((r) => r.delivery.deliveredMod < r.event.modificationNumber).map((r) => r.event.eventID));
     const ordered = orderEvents(
       rows.map((r) => r.event),
       now,
@@ -280,8 +285,13 @@ export class VtnCore {
         body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: '' }, requestID, vtnID: this.config.vtnID, oadrEvent },
       },
       commit: async (commitTx, at) => {
-        for (const event of chosen) await commitTx.markDelivered(event.eventID, ven.venID, event.modificationNumber, requestID, at);
-        return true;
+        let claimed = 0;
+        for (const event of chosen) {
+          const claim = !sync && due.has(event.eventID);
+          if ((await commitTx.markDelivered(event.eventID, ven.venID, event.modificationNumber, requestID, at, claim)) && claim) claimed++;
+        }
+        // Nothing left to claim means another process delivered it between the look and the take.
+        return sync || claimed > 0;
       },
     };
   }
@@ -313,7 +323,7 @@ export class VtnCore {
       case 'none':
         return undefined;
       case 'events':
-        return this.distributeFor(tx, ven, now);
+        return this.distributeFor(tx, ven, now, false);
       case 'outbox':
         return this.outboxOutgoing(ven, answer.message);
     }

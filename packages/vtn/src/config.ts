@@ -25,6 +25,7 @@ export interface VtnConfig {
   registration: { autoApprove: boolean };
   events: { cancelRetentionMs: number };
   push: {
+    enabled: boolean;
     concurrency: number;
     connectionsPerOrigin: number;
     maxAttempts: number;

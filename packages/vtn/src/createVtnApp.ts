@@ -94,7 +94,7 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
   const clientTls: ConnectionOptions | undefined =
     tls === undefined ? undefined : createTlsClientOptions({ credentials: tls.credentials, ca: tls.ca, checkServerHostname: false, allowTls13: tls.allowTls13 ?? false });
   const pusher = new Pusher({ core, services, config, metrics, tls: clientTls, signatures });
-  core.onWork = (venIDs) => pusher.schedule(venIDs);
+  if (config.push.enabled) core.onWork = (venIDs) => pusher.schedule(venIDs);
   const adminToken = config.admin.token ?? randomBytes(24).toString('base64url');
   if (config.admin.token === undefined) log.info({ adminToken }, 'generated an admin token (set admin.token to choose one)');
   if (tls === undefined) log.warn('no TLS configured: VENs are identified by venID alone; never run like this in production');

@@ -59,7 +59,7 @@ export async function startVtn(options: VtnOptions | VtnApp = {}): Promise<Runni
   }
   const url = `${tls === undefined ? 'http' : 'https'}://${servicesAddress}`;
   const adminUrl = `http://${adminAddress}`;
-  app.pusher.start();
+  if (config.push.enabled) app.pusher.start();
   log.info({ url, adminUrl, vtnID: config.vtnID, storage: config.storage.type }, 'VTN listening');
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,5 @@
 import type { OptType } from '@oadr-kit/protocol';
+import { VtnError, VtnErrorCode } from '../VtnError.js';
 import type {
   DeliveryRecord,
   EventRecord,
@@ -160,6 +161,19 @@ export class SqlRepository implements VtnRepository {
   }
 
   async saveVen(v: VenRecord): Promise<void> {
+    try {
+      await this.saveVenRow(v);
+    } catch (error) {
+      // Error classes of native drivers can come from another realm (jest): match on the code.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') {
+        throw new VtnError(VtnErrorCode.CONFLICT, `another VEN holds fingerprint ${v.fingerprint ?? ''}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async saveVenRow(v: VenRecord): Promise<void> {
     await this.db.run(
       `INSERT INTO vens (ven_id, ven_id_lower, ven_name, registration_id, fingerprint, approved, profile_name, transport_name, transport_address,
          http_pull_model, report_only, xml_signature, attrs, created_at, registered_at)
@@ -310,11 +324,12 @@ export class SqlRepository implements VtnRepository {
     return rows.map((r) => ({ event: eventFromRow(r, 'e_'), delivery: deliveryFromRow(r) }));
   }
 
-  async markDelivered(eventID: string, venID: string, modification: number, requestID: string, at: number): Promise<void> {
-    await this.db.run(
-      'UPDATE deliveries SET delivered_mod = ?, request_id = ?, delivered_at = ? WHERE event_id = ? AND ven_id = ? AND delivered_mod <= ?',
+  async markDelivered(eventID: string, venID: string, modification: number, requestID: string, at: number, claim: boolean): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE deliveries SET delivered_mod = ?, request_id = ?, delivered_at = ? WHERE event_id = ? AND ven_id = ? AND delivered_mod ${claim ? '<' : '<='} ?`,
       [modification, requestID, at, eventID, venID, modification],
     );
+    return changed === 1;
   }
 
   async recordEventResponse(eventID: string, venID: string, modification: number, optType: OptType, at: number): Promise<void> {

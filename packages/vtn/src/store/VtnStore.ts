@@ -194,8 +194,12 @@ export interface VtnRepository {
   hasPendingDelivery(venID: string, now: number): Promise<boolean>;
   /** The live events of a VEN with their delivery rows. */
   listVenEvents(venID: string, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>>;
-  /** Records that `modification` of the event was delivered by the distribute `requestID`. */
-  markDelivered(eventID: string, venID: string, modification: number, requestID: string, at: number): Promise<void>;
+  /**
+   * Records that `modification` of the event was delivered by the distribute `requestID`. With
+   * `claim`, only if no one delivered that modification yet (another VTN process may just have):
+   * true when this call recorded it. Without, a resend of the same modification is recorded too.
+   */
+  markDelivered(eventID: string, venID: string, modification: number, requestID: string, at: number, claim: boolean): Promise<boolean>;
   recordEventResponse(eventID: string, venID: string, modification: number, optType: OptType, at: number): Promise<void>;
   setEiOpt(eventID: string, venID: string, optType: OptType | undefined): Promise<void>;
   /** VENs with a pending delivery and a push transport. */

@@ -81,7 +81,7 @@ describe.each<[string, () => StoreFactory]>([
 
   it('refuses a second VEN with a fingerprint already bound', async () => {
     await store.saveVen(ven('a', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }));
-    await expect(store.saveVen(ven('b', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }))).rejects.toThrow();
+    await expect(store.saveVen(ven('b', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }))).rejects.toMatchObject({ code: 'OADR_ERR_VTN_CONFLICT' });
   });
 
   it('tracks deliveries per modification and answers whether one is due', async () => {
@@ -89,7 +89,8 @@ describe.each<[string, () => StoreFactory]>([
     await store.insertEvent(event('e1'));
     await store.setDeliveryTargets('e1', ['a'], 0);
     expect(await store.hasPendingDelivery('a', T0)).toBe(true);
-    await store.markDelivered('e1', 'a', 0, 'req-1', T0);
+    expect(await store.markDelivered('e1', 'a', 0, 'req-1', T0, true)).toBe(true);
+    expect(await store.markDelivered('e1', 'a', 0, 'req-again', T0, true)).toBe(false);
     expect(await store.hasPendingDelivery('a', T0)).toBe(false);
     expect(await store.updateEvent(event('e1', { modificationNumber: 1 }), 0)).toBe(true);
     expect(await store.updateEvent(event('e1', { modificationNumber: 2 }), 0)).toBe(false);
@@ -101,8 +102,9 @@ describe.each<[string, () => StoreFactory]>([
     expect(row?.event.modificationNumber).toBe(1);
     expect(row?.delivery).toMatchObject({ targetMod: 1, deliveredMod: 0, requestID: 'req-1' });
     // an older modification never overwrites a newer delivery
-    await store.markDelivered('e1', 'a', 1, 'req-2', T0);
-    await store.markDelivered('e1', 'a', 0, 'req-old', T0);
+    expect(await store.markDelivered('e1', 'a', 1, 'req-2', T0, true)).toBe(true);
+    expect(await store.markDelivered('e1', 'a', 1, 'req-2', T0, false)).toBe(true);
+    expect(await store.markDelivered('e1', 'a', 0, 'req-old', T0, false)).toBe(false);
     expect((await store.getDelivery('e1', 'a'))?.requestID).toBe('req-2');
     await store.recordEventResponse('e1', 'a', 1, 'optOut', T0);
     await store.setEiOpt('e1', 'a', 'optIn');

@@ -155,6 +155,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     if (saved !== undefined) {
       this.#state = saved;
       for (const tracked of saved.events) this.#engine.restore(tracked);
+      // Reports requested before a restart go on; deliveries fail (and are reported) until the VTN is back.
+      for (const request of saved.reportRequests) this.#reports.start(request);
     }
     this.#evaluateEvents();
     const credential = await this.#loadCredential();

@@ -6,7 +6,7 @@ import { testPki } from './pki.js';
 export function venOptions(vtn: FakeVtn, overrides: Partial<VenClientOptions> = {}): VenClientOptions {
   const pki = testPki();
   return {
-    vtnUrl: vtn.url,
+    vtnUrl: overrides.vtnUrl ?? vtn.url,
     venName: 'test-ven',
     tls: { certPem: pki.ven.certificatePem, keyPem: pki.ven.keyPem, caPem: pki.caPem },
     pollIntervalMs: 40,

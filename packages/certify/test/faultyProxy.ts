@@ -7,19 +7,25 @@ import { Agent, request } from 'undici';
 
 /** Rewrites one answer of the VTN: what a broken VTN would have sent. */
 export type Fault = (service: string, answer: { contentType: string; body: string }) => { contentType: string; body: string };
+/** Rewrites one request of the VEN: what a broken VEN would have sent. */
+export type RequestFault = (service: string, body: string) => string;
 
 /**
  * A mutual-TLS proxy in front of a real VTN that passes each request on with the caller's own
- * certificate (so the VTN still sees who it is) and breaks the answers with `fault`: a VTN with one
- * known defect, for proving that the matching certification case catches it.
+ * certificate (so the VTN still sees who it is) and breaks the answers with `fault`, or the VEN's
+ * requests with `requestFault`: a VTN or a VEN with one known defect, for proving that the matching
+ * certification case catches it.
  */
 export async function startFaultyProxy(options: {
   target: string;
   ca: string;
   serverCredentials: readonly KeyAndCertificate[];
   clients: readonly KeyAndCertificate[];
-  fault: Fault;
+  fault?: Fault;
+  requestFault?: RequestFault;
 }): Promise<{ url: string; close(): Promise<void> }> {
+  const fault = options.fault ?? ((_service, answer) => answer);
+  const requestFault = options.requestFault ?? ((_service, body) => body);
   const agents = new Map(
     options.clients.map((client) => [
       venFingerprint(client.certificatePem),
@@ -37,11 +43,12 @@ export async function startFaultyProxy(options: {
         return;
       }
       const service = req.url ?? '';
-      request(`${options.target}${service}`, { method: 'POST', body: Buffer.concat(chunks), headers: { 'content-type': 'application/xml' }, dispatcher: agent })
+      const body = requestFault(service, Buffer.concat(chunks).toString('utf8'));
+      request(`${options.target}${service}`, { method: 'POST', body, headers: { 'content-type': 'application/xml' }, dispatcher: agent })
         .then(async (answer) => {
-          const body = await answer.body.text();
-          const broken = options.fault(service, { contentType: String(answer.headers['content-type'] ?? ''), body });
-          res.writeHead(answer.statusCode, { 'content-type': broken.contentType }).end(broken.body);
+          const text = await answer.body.text();
+          const broken = fault(service, { contentType: String(answer.headers['content-type'] ?? ''), body: text });
+          res.writeHead(answer.statusCode, broken.contentType === '' ? {} : { 'content-type': broken.contentType }).end(broken.body);
         })
         .catch(() => res.writeHead(502).end());
     });

@@ -1,0 +1,36 @@
+import { silentLogger, VenClient } from '@oadr-kit/ven';
+import { HarnessVtn, runCases, summaryTable, VEN_PULL_CASES } from '../src/index.js';
+import { testPki } from './pki.js';
+
+describe('the VEN pull suite against our own VEN over mutual TLS', () => {
+  const pki = testPki();
+  const venCredential = pki.ven('ven-under-test');
+  let vtn: HarnessVtn;
+  let ven: VenClient;
+
+  beforeAll(async () => {
+    vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, pollFrequency: 'PT0S' });
+    await vtn.start();
+    ven = new VenClient({
+      vtnUrl: vtn.url,
+      venName: 'ven-under-test',
+      tls: { certPem: venCredential.certificatePem, keyPem: venCredential.keyPem, caPem: pki.ca },
+      pollIntervalMs: 200,
+      logger: silentLogger,
+    });
+    const registered = ven.next('registered');
+    await ven.start();
+    await registered;
+  });
+
+  afterAll(async () => {
+    await ven.stop();
+    await vtn.close();
+  });
+
+  test('every case passes', async () => {
+    const results = await runCases(VEN_PULL_CASES, { vtn }, { timeoutMs: 10_000 });
+    const failures = results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id}: ${r.reason}`);
+    expect({ failures, table: summaryTable(results) }).toEqual({ failures: [], table: expect.any(String) });
+  });
+});

@@ -416,7 +416,7 @@ export class OadrServices {
         const { eventID, modificationNumber } = response.qualifiedEventID;
         const delivery = await tx.getDelivery(eventID, ven.venID);
         const event = delivery === undefined ? undefined : await tx.getEvent(eventID);
-        if (delivery === undefined || event === undefined || delivery.deliveredMod < 0) {
+        if (delivery === undefined || event === undefined || delivery.deliveredMod < 0 || delivery.excluded) {
           found.push({ code: ResponseCode.INVALID_ID, description: `unknown eventID ${eventID}` });
         } else if (modificationNumber !== event.modificationNumber) {
           found.push({ code: ResponseCode.OUT_OF_SEQUENCE, description: `event ${eventID} is at modification ${event.modificationNumber}, not ${modificationNumber}` });

@@ -210,9 +210,9 @@ export class VtnCore {
       if (!(await tx.updateEvent(event, current.modificationNumber))) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} changed meanwhile`);
       const still = new Set(venIDs);
       const dropped = (await tx.listDeliveriesForEvent(eventID)).map((d) => d.venID).filter((v) => !still.has(v));
-      await tx.removeDeliveries(eventID, dropped);
+      await tx.untargetDeliveries(eventID, dropped, event.modificationNumber);
       await tx.setDeliveryTargets(eventID, venIDs, event.modificationNumber);
-      return { event, venIDs };
+      return { event, venIDs: [...venIDs, ...dropped] };
     });
     this.onWork(venIDs);
     return event;
@@ -256,8 +256,8 @@ export class VtnCore {
       const delivery = await tx.getDelivery(event.eventID, ven.venID);
       if (targetsVen(event.spec.target, ven)) {
         if (delivery === undefined || delivery.targetMod !== event.modificationNumber) await tx.setDeliveryTargets(event.eventID, [ven.venID], event.modificationNumber);
-      } else if (delivery !== undefined) {
-        await tx.removeDeliveries(event.eventID, [ven.venID]);
+      } else if (delivery !== undefined && !delivery.excluded) {
+        await tx.untargetDeliveries(event.eventID, [ven.venID], event.modificationNumber);
       }
     }
   }
@@ -271,9 +271,10 @@ export class VtnCore {
    */
   async distributeFor(tx: VtnRepository, ven: VenRecord, now: number, sync: boolean, replyLimit?: number): Promise<Outgoing> {
     const rows = await tx.listVenEvents(ven.venID, now);
-    const due = new Set(rows.filter((r) => r.delivery.deliveredMod < r.event.modificationNumber).map((r) => r.event.eventID));
+    const due = rows.filter((r) => r.delivery.deliveredMod < r.delivery.targetMod);
+    const dueIDs = new Set(due.map((r) => r.event.eventID));
     const ordered = orderEvents(
-      rows.map((r) => r.event),
+      rows.filter((r) => !r.delivery.excluded).map((r) => r.event),
       now,
     );
     const chosen = replyLimit !== undefined && replyLimit > 0 ? ordered.slice(0, replyLimit) : ordered;
@@ -287,8 +288,12 @@ export class VtnCore {
       commit: async (commitTx, at) => {
         let claimed = 0;
         for (const event of chosen) {
-          const claim = !sync && due.has(event.eventID);
+          const claim = !sync && dueIDs.has(event.eventID);
           if ((await commitTx.markDelivered(event.eventID, ven.venID, event.modificationNumber, requestID, at, claim)) && claim) claimed++;
+        }
+        // Leaving an excluded event out is its delivery.
+        for (const { delivery } of due.filter((r) => r.delivery.excluded)) {
+          if (await commitTx.markDelivered(delivery.eventID, ven.venID, delivery.targetMod, requestID, at, !sync)) claimed++;
         }
         // Nothing left to claim means another process delivered it between the look and the take.
         return sync || claimed > 0;

@@ -88,6 +88,7 @@ function deliveryFromRow(r: SqlRow): DeliveryRecord {
     responseOpt: optStr(r.response_opt) as OptType | undefined,
     respondedAt: optNum(r.responded_at),
     eiOpt: optStr(r.ei_opt) as OptType | undefined,
+    excluded: bool(r.excluded),
   };
 }
 
@@ -283,7 +284,7 @@ export class SqlRepository implements VtnRepository {
   }
 
   async listDeliveriesForEvent(eventID: string): Promise<DeliveryRecord[]> {
-    return (await this.db.all('SELECT * FROM deliveries WHERE event_id = ? ORDER BY ven_id', [eventID])).map(deliveryFromRow);
+    return (await this.db.all('SELECT * FROM deliveries WHERE event_id = ? AND excluded = 0 ORDER BY ven_id', [eventID])).map(deliveryFromRow);
   }
 
   async setDeliveryTargets(eventID: string, venIDs: readonly string[], targetMod: number): Promise<void> {
@@ -293,14 +294,19 @@ export class SqlRepository implements VtnRepository {
       const values = chunk.map(() => '(?, ?, ?, -1)').join(', ');
       await this.db.run(
         `INSERT INTO deliveries (event_id, ven_id, target_mod, delivered_mod) VALUES ${values}
-         ON CONFLICT (event_id, ven_id) DO UPDATE SET target_mod = excluded.target_mod`,
+         ON CONFLICT (event_id, ven_id) DO UPDATE SET target_mod = excluded.target_mod, excluded = 0,
+           delivered_mod = CASE WHEN deliveries.excluded = 1 THEN -1 ELSE deliveries.delivered_mod END`,
         chunk.flatMap((venID) => [eventID, venID, targetMod]),
       );
     }
   }
 
-  async removeDeliveries(eventID: string, venIDs: readonly string[]): Promise<void> {
-    for (const venID of venIDs) await this.db.run('DELETE FROM deliveries WHERE event_id = ? AND ven_id = ?', [eventID, venID]);
+  async untargetDeliveries(eventID: string, venIDs: readonly string[], targetMod: number): Promise<void> {
+    for (const venID of venIDs) {
+      await this.db.run('DELETE FROM deliveries WHERE event_id = ? AND ven_id = ? AND delivered_mod < 0', [eventID, venID]);
+      // delivered_mod restarts at -1: what is due now is the distribute that leaves the event out.
+      await this.db.run('UPDATE deliveries SET excluded = 1, target_mod = ?, delivered_mod = -1 WHERE event_id = ? AND ven_id = ?', [targetMod, eventID, venID]);
+    }
   }
 
   async hasPendingDelivery(venID: string, now: number): Promise<boolean> {

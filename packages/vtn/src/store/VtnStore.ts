@@ -76,6 +76,11 @@ export interface DeliveryRecord {
   respondedAt: number | undefined;
   /** The VEN's opt for this event through EiOpt, which wins over oadrCreatedEvent (rule 206). */
   eiOpt: OptType | undefined;
+  /**
+   * The event no longer targets the VEN, which had seen it: the next distribute leaves it out, which
+   * the VEN takes as an implied cancellation (rule 61).
+   */
+  excluded: boolean;
 }
 
 /** VTN-originated messages waiting for a poll or a push, and for the VEN's reply. */
@@ -185,14 +190,19 @@ export interface VtnRepository {
   updateEvent(event: EventRecord, expectedModification: number): Promise<boolean>;
 
   getDelivery(eventID: string, venID: string): Promise<DeliveryRecord | undefined>;
+  /** The rows of VENs the event targets (excluded ones left out). */
   listDeliveriesForEvent(eventID: string): Promise<DeliveryRecord[]>;
   /** Sets the modification each VEN must see, creating the rows that do not exist yet. */
   setDeliveryTargets(eventID: string, venIDs: readonly string[], targetMod: number): Promise<void>;
-  /** Removes delivery rows of VENs no longer targeted (they get the event's absence as implied cancel). */
-  removeDeliveries(eventID: string, venIDs: readonly string[]): Promise<void>;
+  /**
+   * The event stops targeting these VENs at modification `targetMod`: rows of VENs that never saw it
+   * go; the others become excluded and due, so the VENs get a distribute without it (implied cancel).
+   * Targeting a VEN again (setDeliveryTargets) makes the event due for it once more.
+   */
+  untargetDeliveries(eventID: string, venIDs: readonly string[], targetMod: number): Promise<void>;
   /** Whether some live event has a modification not yet delivered to the VEN. */
   hasPendingDelivery(venID: string, now: number): Promise<boolean>;
-  /** The live events of a VEN with their delivery rows. */
+  /** The live events of a VEN with their delivery rows, excluded ones included. */
   listVenEvents(venID: string, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>>;
   /**
    * Records that `modification` of the event was delivered by the distribute `requestID`. With

@@ -55,6 +55,7 @@ export function schemaStatements(dialect: Dialect): string[] {
       response_opt TEXT,
       responded_at BIGINT,
       ei_opt TEXT,
+      excluded INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (event_id, ven_id)
     )`,
     'CREATE INDEX IF NOT EXISTS deliveries_ven ON deliveries (ven_id)',

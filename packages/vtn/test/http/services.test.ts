@@ -193,6 +193,15 @@ describe('OpenADR services over simple HTTP (pull)', () => {
       // A VEN joining the group later gets the live event too.
       await h.admin('PATCH', `/admin/v1/vens/${b}`, { groupIDs: ['feeder-3'] });
       expect(await h.drain(b)).toHaveLength(1);
+      // A VEN leaving the group gets a distribute without the event: an implied cancellation (rule 61).
+      await h.admin('PATCH', `/admin/v1/vens/${a}`, { groupIDs: [] });
+      const [without] = await h.drain(a);
+      expect(expectType(without, 'oadrDistributeEvent').oadrEvent ?? []).toEqual([]);
+      expect(await h.drain(a)).toEqual([]);
+      // Retargeting the event away from b does the same for b.
+      await h.admin('PUT', '/admin/v1/events/g', simpleEvent({ target: { venID: ['nobody'] } }));
+      expect(expectType((await h.drain(b))[0], 'oadrDistributeEvent').oadrEvent ?? []).toEqual([]);
+      expect(((await h.admin('GET', '/admin/v1/events/g')).json as { vens: number }).vens).toBe(0);
     });
   });
 

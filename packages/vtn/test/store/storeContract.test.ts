@@ -109,8 +109,18 @@ describe.each<[string, () => StoreFactory]>([
     await store.recordEventResponse('e1', 'a', 1, 'optOut', T0);
     await store.setEiOpt('e1', 'a', 'optIn');
     expect(await store.getDelivery('e1', 'a')).toMatchObject({ responseMod: 1, responseOpt: 'optOut', eiOpt: 'optIn' });
-    await store.removeDeliveries('e1', ['a']);
+    // The event leaves a VEN that saw it: excluded and due; one that never saw it loses its row.
+    await store.saveVen(ven('b'));
+    await store.setDeliveryTargets('e1', ['b'], 1);
+    await store.untargetDeliveries('e1', ['a', 'b'], 2);
     expect(await store.listDeliveriesForEvent('e1')).toEqual([]);
+    expect(await store.getDelivery('e1', 'b')).toBeUndefined();
+    expect(await store.getDelivery('e1', 'a')).toMatchObject({ excluded: true, targetMod: 2, deliveredMod: -1 });
+    expect(await store.hasPendingDelivery('a', T0)).toBe(true);
+    expect(await store.markDelivered('e1', 'a', 2, 'req-3', T0, true)).toBe(true);
+    expect(await store.hasPendingDelivery('a', T0)).toBe(false);
+    await store.setDeliveryTargets('e1', ['a'], 2);
+    expect(await store.getDelivery('e1', 'a')).toMatchObject({ excluded: false, deliveredMod: -1, targetMod: 2 });
   });
 
   it('hands each outbox message out once and finds it again by requestID', async () => {

@@ -163,6 +163,9 @@ describe('parseXml refuses what a signature must not be computed over', () => {
     ['a name starting with a digit', '<r><1a></1a></r>'],
     ['a local name starting with a digit', '<r xmlns:a="urn:a"><a:1b></a:1b></r>'],
     ['an element with an empty prefix', '<r><:a></:a></r>'],
+    ['a control character in text', '<r>a\u0001b</r>'],
+    ['a control character in an attribute', '<r a="\u0000"/>'],
+    ['a control character in a comment', '<r><!-- \u001f --></r>'],
   ])('%s', (_name, xml) => {
     expect(() => parseXml(xml)).toThrow(XmlSyntaxError);
   });

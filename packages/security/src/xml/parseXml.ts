@@ -212,17 +212,19 @@ function scan(source: string): Tape {
       if (depth === 0) {
         if (!WHITESPACE.test(source.slice(pos, textEnd))) throw new XmlSyntaxError('text outside the document element', pos);
       } else {
+        let references = false;
         for (let i = pos; i < textEnd; i++) {
           const c = code[i]!;
-          if (c === 0x26 /* & */) {
-            decodeReferences(source.slice(pos, textEnd), pos);
-            dirtyTop();
-            break;
-          }
-          if (c === 0x3e /* > */) {
+          if (c > 0x3e) continue;
+          if (c === 0x26 /* & */) references = true;
+          else if (c === 0x3e /* > */) {
             if (code[i - 1]! === 0x5d && code[i - 2]! === 0x5d) throw new XmlSyntaxError("']]>' in text", i);
             dirtyTop();
-          }
+          } else if (c < 0x20 && c !== 0x09 && c !== 0x0a) throw new XmlSyntaxError(`control character U+${c.toString(16).padStart(4, '0')}`, i);
+        }
+        if (references) {
+          decodeReferences(source.slice(pos, textEnd), pos);
+          dirtyTop();
         }
       }
       pos = textEnd;
@@ -269,6 +271,7 @@ function scan(source: string): Tape {
       } else {
         throw new XmlSyntaxError('DTDs and other declarations are not accepted', pos);
       }
+      checkChars(source.slice(pos, end), pos);
       if (depth > 0) {
         const node = tape.add(kind, pos);
         tape.end[node] = end;
@@ -280,6 +283,7 @@ function scan(source: string): Tape {
     } else if (next === 0x3f /* ? */) {
       const end = source.indexOf('?>', pos + 2);
       if (end === -1) throw new XmlSyntaxError('unterminated processing instruction', pos);
+      checkChars(source.slice(pos, end), pos);
       const target = /^[^ \t\n?]*/.exec(source.slice(pos + 2, end))?.[0] ?? '';
       if (target.toLowerCase() === 'xml') {
         if (pos !== 0) throw new XmlSyntaxError('XML declaration not at the start', pos);
@@ -371,6 +375,16 @@ function scan(source: string): Tape {
   return tape;
 }
 
+/** XML 1.0 allows no control characters other than tab and line feed (carriage returns are gone by now). */
+function checkChars(text: string, offset: number): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || c === 0xfffe || c === 0xffff) {
+      throw new XmlSyntaxError(`control character U+${c.toString(16).padStart(4, '0')}`, offset + i);
+    }
+  }
+}
+
 function nameStartOk(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c >= 0xc0;
 }
@@ -389,6 +403,7 @@ function readAttributes(source: string, from: number, parentScope: ReadonlyMap<s
     if (match === null) break;
     const name = match[1] ?? '';
     const rawValue = match[2] ?? match[3] ?? '';
+    checkChars(rawValue, pos);
     // Attribute-value normalisation without a DTD: literal whitespace becomes a space, references
     // are expanded after that (so &#10; stays a line feed).
     const spaced = rawValue.replace(/[\t\n]/g, ' ');

@@ -110,8 +110,10 @@ export class ReportRunner {
       }
       const ended = request.endMs !== undefined && now >= request.endMs;
       if (running.nextSendMs <= now || ended) {
-        if (request.granularityMs === 0) await this.#sample(running, Math.min(now, running.nextSendMs));
-        await this.#deliver(running);
+        const boundary = ended ? (request.endMs as number) : running.nextSendMs;
+        if (request.granularityMs === 0) await this.#sample(running, Math.min(now, boundary));
+        // A sample taken at the boundary opens the next period: it goes with the next delivery.
+        await this.#deliver(running, request.granularityMs === 0 ? Number.POSITIVE_INFINITY : boundary);
         while (running.nextSendMs <= now) running.nextSendMs += request.reportBackDurationMs;
       }
       if (ended) {
@@ -132,9 +134,10 @@ export class ReportRunner {
     }
   }
 
-  async #deliver(running: Running): Promise<void> {
-    const samples = running.samples;
-    running.samples = [];
+  /** Delivers the samples taken before `beforeMs` (all by default), keeping the later ones. */
+  async #deliver(running: Running, beforeMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const samples = running.samples.filter((sample) => sample.atMs < beforeMs);
+    running.samples = running.samples.filter((sample) => sample.atMs >= beforeMs);
     try {
       await this.#hooks.send(running.request, samples);
     } catch (error) {

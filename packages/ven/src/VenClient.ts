@@ -665,7 +665,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   }
 
   async #sendReport(request: StoredReportRequest, samples: readonly ReportSample[]): Promise<void> {
-    const registration = this.#requireRegistration();
+    const registration = this.#requireRegistrationState();
     const reportName = this.options.reports.find((capability) => capability.reportName === request.reportSpecifierID)?.reportName ?? request.reportSpecifierID;
     const report = dataReport(request, reportName, samples, this.now());
     const answer = await this.#exchange('EiReport', { type: 'oadrUpdateReport', body: { requestID: randomUUID(), oadrReport: [report], venID: registration.venID } });

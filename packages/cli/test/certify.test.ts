@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initDevPki, issueVenCertificate, issueVtnCertificate } from '@oadr-kit/security';
+import { silentLogger, VenClient } from '@oadr-kit/ven';
 import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
 import { XMLValidator } from 'fast-xml-parser';
 import pino from 'pino';
+import { runCli } from '../src/index.js';
 import { run } from './helpers.js';
 
 describe('oadr certify vtn', () => {
@@ -61,7 +63,8 @@ describe('oadr certify vtn', () => {
 
   test.each([
     [['certify'], 2, /Usage: oadr certify vtn/],
-    [['certify', 'ven'], 2, /"ven" is not a suite/],
+    [['certify', 'vtm'], 2, /"vtm" is not a suite/],
+    [['certify', 'ven'], 2, /certify ven: --cert is required/],
     [['certify', 'vtn', '--target', 'http://127.0.0.1:1', '--ca', 'x', '--cert', 'x', '--key', 'x'], 2, /--target must be an https:\/\/ URL/],
     [['certify', 'vtn', '--target', 'https://127.0.0.1:1', '--ca', 'missing.pem', '--cert', 'x', '--key', 'x'], 2, /cannot read --ca missing\.pem: ENOENT/],
     [['certify', 'vtn', '--target', 'https://127.0.0.1:1', '--cert', 'x', '--key', 'x'], 2, /--ca is required/],
@@ -70,5 +73,62 @@ describe('oadr certify vtn', () => {
     expect(code).toBe(exit);
     expect(out + err).toMatch(message);
     expect(existsSync(join(cwd, 'missing.pem'))).toBe(false);
+  });
+});
+
+describe('oadr certify ven', () => {
+  test('waits for a VEN at --listen, runs the VEN suite against it and writes JUnit XML', async () => {
+    const cwd = (await run(['--help'])).cwd;
+    const dir = join(cwd, 'pki');
+    const { caBundlePath } = initDevPki(dir, { keyAlgorithms: ['ec-p256'] });
+    issueVtnCertificate(dir, { keyAlgorithm: 'ec-p256' });
+    const venFiles = issueVenCertificate(dir, { keyAlgorithm: 'ec-p256', name: 'device' });
+    let out = '';
+    let err = '';
+    let ven: VenClient | undefined;
+    const running = runCli(['certify', 'ven', '--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '20', '--junit', 'ven.xml'], {
+      cwd,
+      stdout: { write: (t: string) => (out += t) },
+      stderr: {
+        write: (t: string) => {
+          err += t;
+          const url = /listening at (https:\/\/\S+):/.exec(t)?.[1];
+          if (url !== undefined) {
+            ven = new VenClient({
+              vtnUrl: url,
+              venName: 'device',
+              tls: { certFile: venFiles.chainPath, keyFile: venFiles.keyPath, caFile: caBundlePath },
+              pollIntervalMs: 200,
+              logger: silentLogger,
+            });
+            void ven.start();
+          }
+        },
+      },
+    });
+    try {
+      const code = await running;
+      expect({ code, err }).toEqual({ code: 0, err: expect.stringMatching(/^pass {2}E1_1070_TH_VTN$/m) });
+      expect(out).toContain('7 passed, 0 failed, 0 errors, 0 skipped');
+      expect(XMLValidator.validate(readFileSync(join(cwd, 'ven.xml'), 'utf8'))).toBe(true);
+    } finally {
+      await ven?.stop();
+    }
+  });
+
+  test('no VEN within --wait is a failure in one line', async () => {
+    const cwd = (await run(['--help'])).cwd;
+    const dir = join(cwd, 'pki');
+    initDevPki(dir, { keyAlgorithms: ['ec-p256'] });
+    issueVtnCertificate(dir, { keyAlgorithm: 'ec-p256' });
+    const { code, err } = await run(['certify', 'ven', '--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '1'], cwd);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^oadr certify: no VEN registered at https:\/\/127\.0\.0\.1:\d+ within 1 s\n$/m);
+  });
+
+  test('a malformed --listen is a usage error', async () => {
+    const { code, err } = await run(['certify', 'ven', '--listen', 'localhost', '--cert', 'x', '--key', 'x', '--ca', 'x']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--listen must be host:port, got "localhost"/);
   });
 });

@@ -1,23 +1,29 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HarnessVen, junitXml, runCases, summarize, summaryHtml, summaryTable, VTN_PULL_CASES } from '@oadr-kit/certify';
+import { HarnessVen, HarnessVtn, junitXml, runCases, summarize, summaryHtml, summaryTable, VEN_PULL_CASES, VTN_PULL_CASES, type CaseResult } from '@oadr-kit/certify';
 import { numberOption, parseOptions } from '../args.js';
 import { CliUsageError, ExitCode } from '../CliError.js';
 import type { CliIo } from '../io.js';
 
 export const CERTIFY_HELP = `Usage: oadr certify vtn --target <url> --cert <pem> --key <pem> --ca <pem> [options]
+       oadr certify ven --listen <host:port> --cert <pem> --key <pem> --ca <pem> [options]
 
-Runs the OpenADR 2.0b certification cases against a VTN, playing a pull VEN over mutual TLS, and
-reports each case (harness names: N1_0020_TH_VEN ...) with the reason of any failure. Every answer
-is held to the 2.0b schema and conformance rules.
+Runs the OpenADR 2.0b certification cases over mutual TLS and reports each case (harness names:
+N1_0020_TH_VEN ...) with the reason of any failure. Every message of the device under test is held
+to the 2.0b schema and conformance rules.
+
+  vtn   plays a pull VEN against the VTN at --target
+  ven   plays a pull VTN on --listen and waits for the VEN under test to register there
 
 Options:
-  --target <url>          the VTN's base URL (services under /OpenADR2/Simple/2.0b)
-  --cert, --key <pem>     the harness VEN's client certificate (chain) and key
-  --ca <pem>              CA bundle the VTN's certificate must chain to
+  --target <url>          (vtn) the VTN's base URL (services under /OpenADR2/Simple/2.0b)
+  --listen <host:port>    (ven) where the harness VTN listens (default 127.0.0.1:0, printed)
+  --wait <s>              (ven) how long to wait for the VEN to register (default 120)
+  --cert, --key <pem>     the harness's certificate (chain) and key
+  --ca <pem>              CA bundle the other side's certificate must chain to
   --stranger-cert, --stranger-key <pem>
-                          a second certificate the VTN never registered (case N1_0080; without
-                          it that case is skipped)
+                          (vtn) a second certificate the VTN never registered (case N1_0080;
+                          without it that case is skipped)
   --select <ids>          comma-separated case ids or patterns (e.g. N1_*,E1_1050_TH_VEN)
   --timeout <s>           limit per case in seconds (default 30)
   --junit <file>          write JUnit XML
@@ -33,7 +39,8 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
     io.stdout.write(CERTIFY_HELP);
     return target === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
-  if (target !== 'vtn') throw new CliUsageError(`certify: "${target}" is not a suite (the VTN suite is available: oadr certify vtn)`);
+  if (target !== 'vtn' && target !== 'ven') throw new CliUsageError(`certify: "${target}" is not a suite (use oadr certify vtn or oadr certify ven)`);
+  if (target === 'ven') return certifyVen(rest, io);
   const { values } = parseOptions('certify vtn', rest, {
     target: 'string',
     cert: 'string',
@@ -50,29 +57,19 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
     io.stdout.write(CERTIFY_HELP);
     return ExitCode.OK;
   }
-  const required = (name: 'target' | 'cert' | 'key' | 'ca'): string => {
-    const value = values[name];
-    if (value === undefined) throw new CliUsageError(`certify vtn: --${name} is required`);
-    return value;
-  };
-  const baseUrl = required('target');
-  if (!/^https:\/\//.test(baseUrl)) throw new CliUsageError(`certify vtn: --target must be an https:// URL, got "${baseUrl}"`);
-  const read = (option: string, path: string): string => {
-    try {
-      return readFileSync(resolve(io.cwd, path), 'utf8');
-    } catch (error) {
-      throw new CliUsageError(`certify vtn: cannot read --${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  };
-  const ca = read('ca', required('ca'));
-  const harness = (name: string, cert: string, key: string) =>
-    new HarnessVen({ baseUrl, ca, venName: name, credentials: [{ certificatePem: read('cert', cert), keyPem: read('key', key) }] });
-  const timeoutMs = numberOption('certify vtn', 'timeout', values.timeout, 30, 1, 3600) * 1000;
+  const command = 'certify vtn';
+  const baseUrl = values.target;
+  if (baseUrl === undefined) throw new CliUsageError(`${command}: --target is required`);
+  if (!/^https:\/\//.test(baseUrl)) throw new CliUsageError(`${command}: --target must be an https:// URL, got "${baseUrl}"`);
+  const ca = readPem(command, 'ca', values.ca, io);
+  const harness = (name: string, certOption: string, cert: string | undefined, keyOption: string, key: string | undefined) =>
+    new HarnessVen({ baseUrl, ca, venName: name, credentials: [{ certificatePem: readPem(command, certOption, cert, io), keyPem: readPem(command, keyOption, key, io) }] });
+  const timeoutMs = numberOption(command, 'timeout', values.timeout, 30, 1, 3600) * 1000;
   const strangerCert = values['stranger-cert'];
   const strangerKey = values['stranger-key'];
-  if ((strangerCert === undefined) !== (strangerKey === undefined)) throw new CliUsageError('certify vtn: give both --stranger-cert and --stranger-key, or neither');
-  const ven = harness('oadr-certify', required('cert'), required('key'));
-  const stranger = strangerCert !== undefined && strangerKey !== undefined ? harness('oadr-certify-stranger', strangerCert, strangerKey) : undefined;
+  if ((strangerCert === undefined) !== (strangerKey === undefined)) throw new CliUsageError(`${command}: give both --stranger-cert and --stranger-key, or neither`);
+  const ven = harness('oadr-certify', 'cert', values.cert, 'key', values.key);
+  const stranger = strangerCert === undefined ? undefined : harness('oadr-certify-stranger', 'stranger-cert', strangerCert, 'stranger-key', strangerKey);
   const cases = stranger === undefined ? VTN_PULL_CASES.filter((c) => c.id !== 'N1_0080_TH_VEN') : VTN_PULL_CASES;
   const select = values.select?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   try {
@@ -81,13 +78,57 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
       ...(select === undefined ? {} : { select }),
       onResult: (r) => io.stderr.write(`${r.outcome === 'passed' ? 'pass' : r.outcome}  ${r.id}\n`),
     });
-    io.stdout.write(summaryTable(results));
-    const now = new Date();
-    if (values.junit !== undefined) writeFileSync(resolve(io.cwd, values.junit), junitXml('oadr certify vtn (pull)', results, now));
-    if (values.html !== undefined) writeFileSync(resolve(io.cwd, values.html), summaryHtml('oadr certify vtn (pull)', results, now));
-    return summarize(results).ok ? ExitCode.OK : ExitCode.FAILURE;
+    return report('oadr certify vtn (pull)', results, values, io);
   } finally {
     await ven.close();
     await stranger?.close();
+  }
+}
+
+function report(title: string, results: readonly CaseResult[], values: { junit?: string | undefined; html?: string | undefined }, io: CliIo): ExitCode {
+  io.stdout.write(summaryTable(results));
+  const now = new Date();
+  if (values.junit !== undefined) writeFileSync(resolve(io.cwd, values.junit), junitXml(title, results, now));
+  if (values.html !== undefined) writeFileSync(resolve(io.cwd, values.html), summaryHtml(title, results, now));
+  return summarize(results).ok ? ExitCode.OK : ExitCode.FAILURE;
+}
+
+function readPem(command: string, option: string, path: string | undefined, io: CliIo): string {
+  if (path === undefined) throw new CliUsageError(`${command}: --${option} is required`);
+  try {
+    return readFileSync(resolve(io.cwd, path), 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`${command}: cannot read --${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+async function certifyVen(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const command = 'certify ven';
+  const { values } = parseOptions(command, argv, { listen: 'string', wait: 'string', cert: 'string', key: 'string', ca: 'string', select: 'string', timeout: 'string', junit: 'string', html: 'string' });
+  if (values.help) {
+    io.stdout.write(CERTIFY_HELP);
+    return ExitCode.OK;
+  }
+  const listen = /^(.+):(\d+)$/.exec(values.listen ?? '127.0.0.1:0');
+  if (listen === null || Number(listen[2]) > 65535) throw new CliUsageError(`${command}: --listen must be host:port, got "${values.listen}"`);
+  const waitMs = numberOption(command, 'wait', values.wait, 120, 1, 86_400) * 1000;
+  const timeoutMs = numberOption(command, 'timeout', values.timeout, 30, 1, 3600) * 1000;
+  const credentials = [{ certificatePem: readPem(command, 'cert', values.cert, io), keyPem: readPem(command, 'key', values.key, io) }];
+  const vtn = new HarnessVtn({ credentials, ca: readPem(command, 'ca', values.ca, io), host: listen[1]!, port: Number(listen[2]) });
+  await vtn.start();
+  try {
+    io.stderr.write(`harness VTN listening at ${vtn.url}: point the VEN under test at it\n`);
+    await vtn.waitFor('oadrCreatePartyRegistration', 0, AbortSignal.timeout(waitMs)).catch(() => {
+      throw new Error(`no VEN registered at ${vtn.url} within ${waitMs / 1000} s`);
+    });
+    const select = values.select?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const results = await runCases(VEN_PULL_CASES, { vtn }, {
+      timeoutMs,
+      ...(select === undefined ? {} : { select }),
+      onResult: (r) => io.stderr.write(`${r.outcome === 'passed' ? 'pass' : r.outcome}  ${r.id}\n`),
+    });
+    return report('oadr certify ven (pull)', results, values, io);
+  } finally {
+    await vtn.close();
   }
 }

@@ -26,6 +26,13 @@ const ID_ATTR = ['--id-attr:Id', `${OADR}:oadrSignedObject`];
 const DEFAULT_NS_POLL =
   '<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07"><oadrSignedObject><oadrPoll xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" ei:schemaVersion="2.0b"><ei:venID>ven-1</ei:venID></oadrPoll></oadrSignedObject></oadrPayload>';
 
+/** C14N's corner cases in one payload: prefixes, default namespaces and undeclarations, references, CDATA, comments, PIs, xml:lang. */
+const AWKWARD =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<!-- before -->\n<p:oadrPayload xmlns:p="http://openadr.org/oadr-2.0b/2012/07" xml:lang="en">\r\n' +
+  '  <p:oadrSignedObject>\n    <oadrPoll xmlns="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" ei:schemaVersion="2.0b">\n' +
+  '      <ei:venID note="a&#9;b&#10;c &lt; &amp; &quot;\'" z="1" ei:a="2">ven &amp; co &gt; &#x1F600; é <![CDATA[<raw & data>]]><!-- c --><?pi  some data?></ei:venID>\n' +
+  '      <empty/><x xmlns=""><y xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110"/></x>\n    </oadrPoll>\n  </p:oadrSignedObject>\n</p:oadrPayload>\n';
+
 describeInterop(`interoperability with ${version ?? 'xmlsec1'}`, () => {
   let dir: string;
   beforeAll(() => {
@@ -54,17 +61,19 @@ describeInterop(`interoperability with ${version ?? 'xmlsec1'}`, () => {
     ['ec-p256', 'inclusive', 'distributeEvent'],
     ['ec-p256', 'exclusive', 'distributeEvent'],
     ['ec-p256', 'inclusive', 'default-namespace poll'],
+    ['ec-p256', 'inclusive', 'awkward payload'],
+    ['rsa-2048', 'exclusive', 'awkward payload'],
   ] as const)('xmlsec1 --verify accepts our %s signature (%s C14N, %s)', (keyAlgorithm, canonicalization, kind) => {
     const f = files(keyAlgorithm);
     const signer = new PayloadSigner({ keyPem: f.pair.keyPem, certificatePem: f.pair.certificatePem, canonicalization });
     const signedPath = join(dir, `ours-${keyAlgorithm}-${canonicalization}.xml`);
-    writeFileSync(signedPath, signer.sign(kind === 'distributeEvent' ? distributeEvent96() : DEFAULT_NS_POLL));
+    writeFileSync(signedPath, signer.sign(kind === 'distributeEvent' ? distributeEvent96() : kind === 'awkward payload' ? AWKWARD : DEFAULT_NS_POLL));
     const run = spawnSync('xmlsec1', ['--verify', ...ID_ATTR, '--trusted-pem', f.root, '--untrusted-pem', f.intermediate, signedPath], { encoding: 'utf8' });
     expect(run.stderr).toContain('OK');
     expect(run.stderr).toMatch(/SignedInfo References \(ok\/all\): 2\/2/);
     expect(run.status).toBe(0);
 
-    writeFileSync(signedPath, readFileSync(signedPath, 'utf8').replace('<ei:venID>ven-1</ei:venID>', '<ei:venID>ven-2</ei:venID>'));
+    writeFileSync(signedPath, readFileSync(signedPath, 'utf8').replace(/ven(-1| &amp;)/, 'ven-2'));
     const tampered = spawnSync('xmlsec1', ['--verify', ...ID_ATTR, '--trusted-pem', f.root, '--untrusted-pem', f.intermediate, signedPath], { encoding: 'utf8' });
     expect(tampered.status).not.toBe(0);
   });
@@ -94,8 +103,9 @@ describeInterop(`interoperability with ${version ?? 'xmlsec1'}`, () => {
   test.each([
     ['rsa-2048', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'],
     ['ec-p256', 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'],
-    ['ec-p256', 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-  ] as const)('we verify a %s signature made by xmlsec1 --sign from a template (%s, %s)', (keyAlgorithm, method, c14n) => {
+    ['ec-p256', 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/2001/10/xml-exc-c14n#', 'distributeEvent'],
+    ['ec-p256', 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315', 'awkward payload'],
+  ] as const)('we verify a %s signature made by xmlsec1 --sign from a template (%s, %s)', (keyAlgorithm, method, c14n, kind = 'distributeEvent') => {
     const f = files(keyAlgorithm);
     const nonce = `xmlsec-${keyAlgorithm}-${c14n.length}`;
     const signature =
@@ -106,7 +116,10 @@ describeInterop(`interoperability with ${version ?? 'xmlsec1'}`, () => {
       `</ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>` +
       `<ds:Object><ds:SignatureProperties><ds:SignatureProperty Id="props" Target="#sig"><dsp:ReplayProtect xmlns:dsp="http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties">` +
       `<dsp:timestamp>${new Date().toISOString()}</dsp:timestamp><dsp:nonce>${nonce}</dsp:nonce></dsp:ReplayProtect></ds:SignatureProperty></ds:SignatureProperties></ds:Object></ds:Signature>`;
-    const payload = distributeEvent96().replace('<oadr:oadrSignedObject>', `${signature}\n  <oadr:oadrSignedObject oadr:Id="signedObject">`);
+    const payload =
+      kind === 'awkward payload'
+        ? AWKWARD.replace('<p:oadrSignedObject>', `${signature}\n  <p:oadrSignedObject p:Id="signedObject">`)
+        : distributeEvent96().replace('<oadr:oadrSignedObject>', `${signature}\n  <oadr:oadrSignedObject oadr:Id="signedObject">`);
     const templatePath = join(dir, `template-${keyAlgorithm}.xml`);
     const outPath = join(dir, `theirs-${keyAlgorithm}.xml`);
     writeFileSync(templatePath, payload);
@@ -117,7 +130,8 @@ describeInterop(`interoperability with ${version ?? 'xmlsec1'}`, () => {
     const signed = readFileSync(outPath, 'utf8');
     const result = new PayloadVerifier({ trusted: caBundle() }).verify(signed, { expectedFingerprint: venFingerprint(f.pair.certificatePem) });
     expect(result).toMatchObject({ signed: true, nonce, signatureAlgorithm: method });
-    const tampered = signed.replace('<ei:venID>ven-1</ei:venID>', '<ei:venID>ven-2</ei:venID>');
+    const tampered = signed.replace(/ven(-1| &amp;)/, 'ven-2');
+    expect(tampered).not.toBe(signed);
     expect(() => new PayloadVerifier({ trusted: caBundle() }).verify(tampered)).toThrow(/does not match/);
   });
 });

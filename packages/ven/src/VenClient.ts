@@ -188,7 +188,12 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
         ca: credential.ca,
         maxPayloadBytes: this.options.maxPayloadBytes,
         xmlSignature: this.options.xmlSignature,
-        handle: (_service, message) => this.#serialized(() => this.#handleVtnMessage(message, 'push')),
+        handle: (_service, message) => {
+          if (message.type !== 'oadrDistributeEvent') return this.#serialized(() => this.#handleVtnMessage(message, 'push'));
+          // The push is acknowledged with an empty 200 first; oadrCreatedEvent follows as a request of its own.
+          this.#serialized(() => this.#handleDistribute(message.body)).catch((failure: unknown) => this.#report(asVenError(failure, VenErrorCode.TRANSPORT)));
+          return Promise.resolve(undefined);
+        },
         refused: (error) => this.#report(error),
       });
       const address = await this.#push.listen();

@@ -47,6 +47,8 @@ export class FakeVtn {
   /** Report requests piggy-backed on the oadrRegisteredReport. */
   reportRequestsOnRegister: OadrReportRequest[] = [];
   failure: Failure | undefined;
+  /** XML signatures: incoming payloads must verify (else 403), answers are signed. */
+  xmlSignature: { sign(xml: string): string; verify(xml: string): unknown } | undefined;
   /** Per-exchange script, consulted before the default behaviour. */
   script: ((service: string, message: OadrMessage) => ScriptedAnswer | Promise<ScriptedAnswer>) | undefined;
   readonly received: Received[] = [];
@@ -126,7 +128,15 @@ export class FakeVtn {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const service = (request.url ?? '').slice(SERVICE_PATH_PREFIX.length + 1);
-    const { message, xml } = decodePayload(Buffer.concat(chunks));
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (this.xmlSignature !== undefined) {
+      try {
+        this.xmlSignature.verify(body);
+      } catch {
+        return this.#send(response, { status: 403, body: '' });
+      }
+    }
+    const { message, xml } = decodePayload(body);
     const received = { service, message, xml };
     this.received.push(received);
     for (const waiter of [...this.#waiters]) {
@@ -150,8 +160,13 @@ export class FakeVtn {
       response.writeHead(200, { 'content-length': '0' }).end();
       return;
     }
-    const { status, body } = 'status' in answer ? answer : { status: 200, body: encodePayload(answer) };
+    const { status, body } = 'status' in answer ? answer : { status: 200, body: this.#encode(answer) };
     response.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
+  }
+
+  #encode(message: OadrMessage): string {
+    if (this.xmlSignature === undefined) return encodePayload(message);
+    return this.xmlSignature.sign(encodePayload(message, { signedObjectId: this.nextRequestID() }));
   }
 
   #answer(message: OadrMessage): OadrMessage | null {

@@ -1,0 +1,97 @@
+import { request as httpsRequest } from 'node:https';
+import { createTlsClientOptions } from '@oadr-kit/security';
+import { decodePayload, type OadrMessage } from '@oadr-kit/protocol';
+import { VenClient } from '../src/VenClient.js';
+import type { VenError } from '../src/VenError.js';
+import { FakeVtn } from './helpers/FakeVtn.js';
+import { makeEvent } from './helpers/events.js';
+import { strangerCertificate, testPki } from './helpers/pki.js';
+import { fakeVtnTls, sleep, venOptions } from './helpers/ven.js';
+
+let vtn: FakeVtn;
+let ven: VenClient;
+let errors: VenError[];
+
+beforeEach(async () => {
+  vtn = await FakeVtn.start(fakeVtnTls());
+  ven = new VenClient(venOptions(vtn, { push: { port: 0, host: '127.0.0.1' } }));
+  errors = [];
+  ven.on('error', (error) => errors.push(error));
+  await ven.start();
+  await ven.next('registered');
+});
+
+afterEach(async () => {
+  await ven.stop();
+  await vtn.close();
+});
+
+function address(): string {
+  return ven.pushAddress as string;
+}
+
+/** A raw HTTPS request to the push listener with the VTN's certificate. */
+function raw(method: string, path: string, body: string): Promise<number> {
+  const pki = testPki();
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(new URL(path, address()), { method, agent: false, ...createTlsClientOptions({ credentials: [pki.vtn], ca: pki.caPem }) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+it('registers for push with its transport address and never polls', async () => {
+  const create = vtn.received.find((r) => r.message.type === 'oadrCreatePartyRegistration')?.message as Extract<OadrMessage, { type: 'oadrCreatePartyRegistration' }>;
+  expect(create.body).toMatchObject({ oadrHttpPullModel: false, oadrTransportAddress: address() });
+  await sleep(150);
+  expect(vtn.count('oadrPoll')).toBe(0);
+});
+
+it('answers a pushed oadrDistributeEvent with an empty 200, then sends oadrCreatedEvent to EiEvent', async () => {
+  vtn.events = [makeEvent({ startMs: Math.ceil((Date.now() + 3_600_000) / 1000) * 1000, duration: 'PT1H', intervals: ['PT1H'] })];
+  const answer = await vtn.push(address(), 'EiEvent', vtn.distribute('push-1'));
+  expect(answer).toEqual({ status: 200, body: '' });
+  const created = await vtn.waitFor('oadrCreatedEvent');
+  expect(created.service).toBe('EiEvent');
+  expect(ven.events.map((event) => event.eventID)).toEqual(['event-1']);
+});
+
+it('answers pushed report and registration messages synchronously', async () => {
+  const created = await vtn.push(address(), 'EiReport', {
+    type: 'oadrCreateReport',
+    body: {
+      requestID: 'push-report',
+      oadrReportRequest: [
+        {
+          reportRequestID: 'rr-push',
+          reportSpecifier: { reportSpecifierID: 'TELEMETRY_STATUS', granularity: 'PT0S', reportBackDuration: 'PT0S', specifierPayload: [{ rID: 'status', readingType: 'x-notApplicable' }] },
+        },
+      ],
+    },
+  });
+  expect(created.status).toBe(200);
+  expect(decodePayload(created.body).message).toMatchObject({ type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: 'push-report' } } });
+  await vtn.waitFor('oadrUpdateReport');
+  const before = vtn.received.length;
+  const reregister = await vtn.push(address(), 'EiRegisterParty', { type: 'oadrRequestReregistration', body: { venID: 'ven-assigned-1' } });
+  expect(decodePayload(reregister.body).message.type).toBe('oadrResponse');
+  await vtn.waitFor('oadrCreatePartyRegistration', () => true, before);
+});
+
+it('refuses a wrong path, a wrong method and garbage, and keeps serving', async () => {
+  expect(await raw('POST', '/OpenADR2/Simple/2.0b/OadrPoll', '<x/>')).toBe(404);
+  expect(await raw('GET', '/OpenADR2/Simple/2.0b/EiEvent', '')).toBe(405);
+  expect(await raw('POST', '/OpenADR2/Simple/2.0b/EiEvent', '<not-xml')).toBe(400);
+  expect(errors.map((e) => e.code)).toEqual(['OADR_ERR_VEN_PUSH_REFUSED', 'OADR_ERR_VEN_PUSH_REFUSED', 'OADR_ERR_VEN_PUSH_REFUSED']);
+  expect((await vtn.push(address(), 'EiEvent', vtn.distribute())).status).toBe(200);
+});
+
+it('refuses a VTN whose certificate it does not trust, at the handshake', async () => {
+  await expect(vtn.push(address(), 'EiEvent', vtn.distribute(), strangerCertificate())).rejects.toThrow();
+  await sleep(20);
+  expect(errors.map((e) => e.code)).toContain('OADR_ERR_VEN_PUSH_REFUSED');
+  expect(vtn.count('oadrCreatedEvent')).toBe(0);
+});

@@ -1,4 +1,6 @@
 import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
+import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
+import pino from 'pino';
 
 /** A two-algorithm dev PKI in memory: VTN certificates of both kinds and VEN certificates on demand. */
 export function testPki() {
@@ -16,4 +18,16 @@ export function testPki() {
     vtnCredentials: [vtn(rsa, 'rsa-2048'), vtn(ecc, 'ec-p256')],
     ven: (name: string): KeyAndCertificate => chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: name, issuer: ecc.intermediate }), ecc),
   };
+}
+
+/** Our VTN on 127.0.0.1 (a port the OS assigns), in-memory SQLite, mutual TLS with the test PKI. */
+export function startOurVtn(pki: ReturnType<typeof testPki>): Promise<RunningVtn> {
+  return startVtn({
+    listen: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
+    storage: { type: 'sqlite', path: ':memory:' },
+    tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
+    logger: pino({ level: 'silent' }),
+    processMetrics: false,
+  });
 }

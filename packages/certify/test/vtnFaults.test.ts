@@ -1,8 +1,7 @@
-import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
-import pino from 'pino';
+import type { RunningVtn } from '@oadr-kit/vtn';
 import { HarnessVen, runCases, VTN_PULL_CASES, type CaseResult } from '../src/index.js';
 import { startFaultyProxy, type Fault } from './faultyProxy.js';
-import { testPki } from './pki.js';
+import { startOurVtn, testPki } from './pki.js';
 
 describe('the VTN suite catches a broken VTN, case by case', () => {
   const pki = testPki();
@@ -10,14 +9,7 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
   let vtn: RunningVtn;
 
   beforeAll(async () => {
-    vtn = await startVtn({
-      listen: { host: '127.0.0.1', port: 0 },
-      admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
-      storage: { type: 'sqlite', path: ':memory:' },
-      tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
-      logger: pino({ level: 'silent' }),
-      processMetrics: false,
-    });
+    vtn = await startOurVtn(pki);
   });
 
   afterAll(async () => {

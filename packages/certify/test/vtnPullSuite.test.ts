@@ -1,11 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
+import type { RunningVtn } from '@oadr-kit/vtn';
 import { XMLValidator } from 'fast-xml-parser';
-import pino from 'pino';
 import { HarnessVen, junitXml, runCases, summarize, summaryTable, VTN_PULL_CASES, type VtnUnderTest } from '../src/index.js';
-import { testPki } from './pki.js';
+import { startOurVtn, testPki } from './pki.js';
 
 describe('the VTN pull suite against our own VTN over mutual TLS', () => {
   const pki = testPki();
@@ -13,14 +12,7 @@ describe('the VTN pull suite against our own VTN over mutual TLS', () => {
   let context: VtnUnderTest;
 
   beforeAll(async () => {
-    vtn = await startVtn({
-      listen: { host: '127.0.0.1', port: 0 },
-      admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
-      storage: { type: 'sqlite', path: ':memory:' },
-      tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
-      logger: pino({ level: 'silent' }),
-      processMetrics: false,
-    });
+    vtn = await startOurVtn(pki);
     const harness = (name: string) => new HarnessVen({ baseUrl: vtn.url, credentials: [pki.ven(name)], ca: pki.ca, venName: name });
     context = { ven: harness('harness-ven'), stranger: harness('stranger') };
   });

@@ -63,7 +63,7 @@ function drive(engine, tolerances, maxIterations, measure, maxSeconds = Infinity
       sampleRss();
       log(`  iteration ${report.iteration}: rel. primal ${report.relativePrimal.toExponential(2)}, rel. dual ${report.relativeDual.toExponential(2)}, ${elapsed.toFixed(1)} s`);
     }
-    if (tolerances.every((tol) => hits[tol] !== undefined) || elapsed > maxSeconds) break;
+    if ((tolerances.length > 0 && tolerances.every((tol) => hits[tol] !== undefined)) || elapsed > maxSeconds) break;
   }
   return { hits, msPerIteration: median(times.slice(10)), iterations: report.iteration };
 }

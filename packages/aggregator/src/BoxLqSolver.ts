@@ -82,12 +82,7 @@ export class BoxLqSolver {
   private readonly zeta: Float64Array;
   private readonly h: Float64Array;
   private readonly gamma: Float64Array;
-  private readonly riccatiP: Float64Array;
-  private readonly minv: Float64Array;
-  private readonly beta: Float64Array;
-  private cachedRho = Number.NaN;
-  private cachedCosts = true;
-  private lastQtot = 0;
+  private gains: Gains | undefined;
 
   constructor(model: LqModel) {
     this.model = model;
@@ -99,9 +94,6 @@ export class BoxLqSolver {
     this.zeta = scratch.zeta;
     this.h = scratch.h;
     this.gamma = scratch.gamma;
-    this.riccatiP = new Float64Array(T);
-    this.minv = new Float64Array(3 * T);
-    this.beta = new Float64Array(2 * T);
     this.reset();
   }
 
@@ -131,7 +123,7 @@ export class BoxLqSolver {
    * Returns the largest box violation of the iterate.
    */
   solve(v: Float64Array, rho: number, out: Float64Array, iterations: number, withCosts = true): number {
-    this.prepare(rho, withCosts);
+    const gains = this.prepare(rho, withCosts);
     const m = this.model;
     const T = m.slots;
     const { x, z, w, zeta } = this;
@@ -139,7 +131,7 @@ export class BoxLqSolver {
     const sigmaS = rho * m.stateWeight;
     for (let k = 0; k < iterations; k++) {
       for (let i = 0; i < 3 * T; i++) zeta[i] = z[i]! - w[i]!;
-      this.solveDynamics(v, rho, sigmaU, sigmaS, withCosts);
+      this.solveDynamics(v, rho, sigmaU, sigmaS, withCosts, gains);
       for (let t = 0; t < T; t++) {
         this.boxStep(t, m.lo0[t]!, m.hi0[t]!);
         this.boxStep(T + t, m.lo1[t]!, m.hi1[t]!);
@@ -175,11 +167,12 @@ export class BoxLqSolver {
    */
   lagrangianBound(v: Float64Array, rho: number, y: Float64Array, tol: number, maxIterations: number): number {
     this.solveToTolerance(v, rho, new Float64Array(v.length), tol, maxIterations);
+    const qtot = this.prepare(rho, true).qtot;
     const m = this.model;
     const T = m.slots;
     const lambda = new Float64Array(T + 1);
     for (let t = T - 1; t >= 0; t--) {
-      lambda[t] = m.decay * lambda[t + 1]! - (this.lastQtot * this.x[2 * T + t]! - this.h[t]!);
+      lambda[t] = m.decay * lambda[t + 1]! - (qtot * this.x[2 * T + t]! - this.h[t]!);
     }
     let bound = -lambda[0]! * m.decay * m.initialState;
     for (let t = 0; t < T; t++) {
@@ -199,51 +192,20 @@ export class BoxLqSolver {
     this.z[i] = zi;
   }
 
-  /** Backward pass for the quadratic gains of the cost-to-go; depends on rho only. */
-  private prepare(rho: number, withCosts: boolean): void {
-    if (rho === this.cachedRho && withCosts === this.cachedCosts) return;
-    const m = this.model;
-    const T = m.slots;
-    const c = withCosts ? 1 : 0;
-    const sigmaU = rho;
-    const sigmaS = rho * m.stateWeight;
-    const r00 = c * m.quad0 + sigmaU + rho * m.out0 * m.out0;
-    const r01 = rho * m.out0 * m.out1;
-    const r11 = c * m.quad1 + sigmaU + rho * m.out1 * m.out1;
-    const qtot = c * m.quadState + sigmaS + rho * m.outState * m.outState;
-    const a = m.decay;
-    const b0 = m.gain0;
-    const b1 = m.gain1;
-    let P = qtot;
-    for (let t = T - 1; t >= 0; t--) {
-      this.riccatiP[t] = P;
-      const m00 = r00 + P * b0 * b0;
-      const m01 = r01 + P * b0 * b1;
-      const m11 = r11 + P * b1 * b1;
-      const det = m00 * m11 - m01 * m01;
-      const i00 = m11 / det;
-      const i01 = -m01 / det;
-      const i11 = m00 / det;
-      this.minv[3 * t] = i00;
-      this.minv[3 * t + 1] = i01;
-      this.minv[3 * t + 2] = i11;
-      const be0 = P * a * b0;
-      const be1 = P * a * b1;
-      this.beta[2 * t] = be0;
-      this.beta[2 * t + 1] = be1;
-      const quadForm = be0 * (i00 * be0 + i01 * be1) + be1 * (i01 * be0 + i11 * be1);
-      P = qtot + P * a * a - quadForm;
-    }
-    this.cachedRho = rho;
-    this.cachedCosts = withCosts;
-    this.lastQtot = qtot;
+  /** The gains for this rho, shared with every solver of the same dynamics and costs. */
+  private prepare(rho: number, withCosts: boolean): Gains {
+    const g = this.gains;
+    if (g !== undefined && g.rho === rho && g.withCosts === withCosts) return g;
+    this.gains = gainsFor(this.model, rho, withCosts);
+    return this.gains;
   }
 
-  private solveDynamics(v: Float64Array, rho: number, sigmaU: number, sigmaS: number, withCosts: boolean): void {
+  private solveDynamics(v: Float64Array, rho: number, sigmaU: number, sigmaS: number, withCosts: boolean, gains: Gains): void {
     const m = this.model;
     const T = m.slots;
     const c = withCosts ? 1 : 0;
-    const { zeta, h, gamma, riccatiP, minv, beta, x } = this;
+    const { zeta, h, gamma, x } = this;
+    const { riccatiP, minv, beta } = gains;
     const a = m.decay;
     const b0 = m.gain0;
     const b1 = m.gain1;
@@ -313,4 +275,65 @@ export function firstUnreachableSlot(m: LqModel): number {
 function scaledRange(k: number, lo: number, hi: number): [number, number] {
   if (k === 0) return [0, 0];
   return k > 0 ? [k * lo, k * hi] : [k * hi, k * lo];
+}
+
+/** Riccati gains of one dynamics-and-costs class at one rho (see BoxLqSolver.prepare). */
+interface Gains {
+  readonly rho: number;
+  readonly withCosts: boolean;
+  readonly qtot: number;
+  readonly riccatiP: Float64Array;
+  readonly minv: Float64Array;
+  readonly beta: Float64Array;
+}
+
+/**
+ * Gains depend on the dynamics, the quadratic costs and rho, not on boxes or linear terms, so the
+ * thousands of batteries of a city share a handful of them. Adaptive rho visits few values; the
+ * cache is simply emptied when it grows past a bound.
+ */
+const gainsCache = new Map<string, Gains>();
+const GAINS_CACHE_LIMIT = 256;
+
+function gainsFor(m: LqModel, rho: number, withCosts: boolean): Gains {
+  const key = [m.slots, m.decay, m.gain0, m.gain1, m.out0, m.out1, m.outState, m.quad0, m.quad1, m.quadState, m.stateWeight, rho, withCosts].join('|');
+  const cached = gainsCache.get(key);
+  if (cached !== undefined) return cached;
+  const T = m.slots;
+  const c = withCosts ? 1 : 0;
+  const sigmaU = rho;
+  const sigmaS = rho * m.stateWeight;
+  const r00 = c * m.quad0 + sigmaU + rho * m.out0 * m.out0;
+  const r01 = rho * m.out0 * m.out1;
+  const r11 = c * m.quad1 + sigmaU + rho * m.out1 * m.out1;
+  const qtot = c * m.quadState + sigmaS + rho * m.outState * m.outState;
+  const a = m.decay;
+  const b0 = m.gain0;
+  const b1 = m.gain1;
+  const riccatiP = new Float64Array(T);
+  const minv = new Float64Array(3 * T);
+  const beta = new Float64Array(2 * T);
+  let P = qtot;
+  for (let t = T - 1; t >= 0; t--) {
+    riccatiP[t] = P;
+    const m00 = r00 + P * b0 * b0;
+    const m01 = r01 + P * b0 * b1;
+    const m11 = r11 + P * b1 * b1;
+    const det = m00 * m11 - m01 * m01;
+    const i00 = m11 / det;
+    const i01 = -m01 / det;
+    const i11 = m00 / det;
+    minv[3 * t] = i00;
+    minv[3 * t + 1] = i01;
+    minv[3 * t + 2] = i11;
+    const be0 = P * a * b0;
+    const be1 = P * a * b1;
+    beta[2 * t] = be0;
+    beta[2 * t + 1] = be1;
+    P = qtot + P * a * a - (be0 * (i00 * be0 + i01 * be1) + be1 * (i01 * be0 + i11 * be1));
+  }
+  const gains = { rho, withCosts, qtot, riccatiP, minv, beta };
+  if (gainsCache.size >= GAINS_CACHE_LIMIT) gainsCache.clear();
+  gainsCache.set(key, gains);
+  return gains;
 }

@@ -84,12 +84,13 @@ export function issueCertificate(options: IssueCertificateOptions): KeyAndCertif
     { shortName: 'O', value: options.organization ?? 'oadr-kit dev PKI' },
   ];
   const skid = subjectKeyId(publicKey);
+  const akid = issuerCert === undefined ? skid : (readCertificateDetails(issuerCert).subjectKeyId ?? subjectKeyId(issuerCert.publicKey));
 
   // node-forge fills extension values from these descriptions; the key identifiers are given as
   // ready ASN.1 because forge would derive them from an RSA key only.
   const holder = forge.pki.createCertificate();
   holder.setSubject(subject);
-  holder.setExtensions(extensionsFor(options, privateKey.asymmetricKeyType === 'rsa', isCa, skid, issuerCert === undefined ? skid : (readCertificateDetails(issuerCert).subjectKeyId ?? subjectKeyId(issuerCert.publicKey))));
+  holder.setExtensions(extensionsFor(options, privateKey.asymmetricKeyType === 'rsa', isCa, skid, akid));
 
   const signatureAlgorithm = algorithmIdentifier(issuerKey);
   const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [

@@ -118,90 +118,94 @@ async function main() {
     const engine = new A.AdmmEngine(network);
     const run = drive(engine, [1e-3, 1e-4], 5000, () => quality(engine, netId, s39Solution.cost_eur, s39Solution.price_eur_per_kwh));
     sRuns.push({ ...run, bytes: modeledBytes(network) });
-}
-const sRow = (tol) => {
-  const hits = sRuns.map((r) => r.hits[tol]).filter((h) => h !== undefined);
-  if (hits.length === 0) return `| ${tol} | not reached | | | | | |`;
-  const m = (f) => median(hits.map(f));
-  return `| ${tol} | ${m((h) => h.iterations)} | ${fmt(1000 * m((h) => h.seconds), 0)} ms | ${pct(m((h) => h.rawGap))} | ${pct(m((h) => h.repairedGap))} (violation ${m((h) => h.violation).toExponential(1)}) | ${pct(m((h) => h.certified))} | ${m((h) => h.priceError).toFixed(5)} |`;
-};
-const sMs = median(sRuns.map((r) => r.msPerIteration));
-const sBw = sRuns[0].bytes / (sMs / 1000);
-
-// ---- headline: community at 1,000 and 2,000 houses vs the oracle in the same run ----
-const headline = [];
-const oracleReady = spawnSync(PYTHON, ['-c', 'import numpy, cvxopt, scipy'], { encoding: 'utf8' }).status === 0 && fs.existsSync(ORACLE_DIR);
-if (oracleReady) {
-  for (const H of [1000, 2000]) {
-    log(`community-${H}: oracle`);
-    const script = [
-      'import json, sys, dataclasses',
-      `sys.path.insert(0, ${JSON.stringify(ORACLE_DIR)})`,
-      'import oracle_cvxopt, instance',
-      `inst = instance.make_instance(${H}, 96, 0)`,
-      'out, lmp = oracle_cvxopt.solve_single(' + H + ', 96, 0, False)',
-      'd = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in dataclasses.asdict(inst).items()}',
-      'print(json.dumps({"instance": d, "oracle": out, "lmp": lmp.tolist()}))',
-    ].join('\n');
-    const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    if (run.status !== 0) {
-      log(run.stderr);
-      continue;
-    }
-    const { instance, oracle, lmp } = JSON.parse(run.stdout);
-    log(`community-${H}: oracle ${oracle.solve_s} s, ${oracle.cost_eur} EUR; engine`);
-    const spec = A.communityNetworkSpec(instance);
-    const weight = gridWeight(A.networkFromSpec(spec));
-    const engine = await A.ParallelAdmmEngine.create(spec, { threads: THREADS, weights: { grid: weight } });
-    const result = drive(engine, [1e-3, 1e-4], 5000, () => quality(engine, 'community', oracle.cost_eur, lmp), 600);
-    await engine.close();
-    const serialMs = serialMsPerIteration(A.networkFromSpec(spec), { weights: { grid: weight } }, 30);
-    headline.push({ H, oracle, weight, result, serialMs });
   }
-}
+  const sRow = (tol) => {
+    const hits = sRuns.map((r) => r.hits[tol]).filter((h) => h !== undefined);
+    if (hits.length === 0) return `| ${tol} | not reached | | | | | |`;
+    const m = (f) => median(hits.map(f));
+    return `| ${tol} | ${m((h) => h.iterations)} | ${fmt(1000 * m((h) => h.seconds), 0)} ms | ${pct(m((h) => h.rawGap))} | ${pct(m((h) => h.repairedGap))} (violation ${m((h) => h.violation).toExponential(1)}) | ${pct(m((h) => h.certified))} | ${m((h) => h.priceError).toFixed(5)} |`;
+  };
+  const sMs = median(sRuns.map((r) => r.msPerIteration));
+  const sBw = sRuns[0].bytes / (sMs / 1000);
 
-// ---- M: feeder-10k ----
-log('feeder-10k: build');
-const buildStart = process.hrtime.bigint();
-const mData = feederSpec({ feeders: 32 });
-const mNetwork = A.networkFromSpec(mData.spec);
-const buildSeconds = Number(process.hrtime.bigint() - buildStart) / 1e9;
-const m = { counts: mData.counts, devices: mNetwork.devices.length, nets: mNetwork.netIds.length, terminals: mNetwork.terminalCount, network: mNetwork };
-const mWeights = feederWeights(mData.spec);
-const mEngine = await A.ParallelAdmmEngine.create(mData.spec, { threads: THREADS, weights: mWeights });
-log('feeder-10k: run');
-const mResult = drive(mEngine, [1e-3], 3000, () => {
-  const c = mEngine.certificate();
-  return { certified: c.relativeGap, violation: c.maxViolation, objective: c.repairedObjective };
-}, 300);
-await mEngine.close();
-sampleRss();
-const mSerialMs = serialMsPerIteration(mNetwork, { weights: mWeights }, 30);
-const mBw = modeledBytes(m.network) / (mResult.msPerIteration / 1000);
+  // ---- headline: community at 1,000 and 2,000 houses vs the oracle in the same run ----
+  const headline = [];
+  const oracleReady = spawnSync(PYTHON, ['-c', 'import numpy, cvxopt, scipy'], { encoding: 'utf8' }).status === 0 && fs.existsSync(ORACLE_DIR);
+  if (oracleReady) {
+    for (const H of [1000, 2000]) {
+      log(`community-${H}: oracle`);
+      const script = [
+        'import json, sys, dataclasses',
+        `sys.path.insert(0, ${JSON.stringify(ORACLE_DIR)})`,
+        'import oracle_cvxopt, instance',
+        `inst = instance.make_instance(${H}, 96, 0)`,
+        'out, lmp = oracle_cvxopt.solve_single(' + H + ', 96, 0, False)',
+        'd = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in dataclasses.asdict(inst).items()}',
+        'print(json.dumps({"instance": d, "oracle": out, "lmp": lmp.tolist()}))',
+      ].join('\n');
+      const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      if (run.status !== 0) {
+        log(run.stderr);
+        continue;
+      }
+      const { instance, oracle, lmp } = JSON.parse(run.stdout);
+      log(`community-${H}: oracle ${oracle.solve_s} s, ${oracle.cost_eur} EUR; engine`);
+      const spec = A.communityNetworkSpec(instance);
+      const weight = gridWeight(A.networkFromSpec(spec));
+      const engine = await A.ParallelAdmmEngine.create(spec, { threads: THREADS, weights: { grid: weight } });
+      const result = drive(engine, [1e-3, 1e-4], 5000, () => quality(engine, 'community', oracle.cost_eur, lmp), 600);
+      await engine.close();
+      const serialMs = serialMsPerIteration(A.networkFromSpec(spec), { weights: { grid: weight } }, 30);
+      headline.push({ H, oracle, weight, result, serialMs });
+    }
+  }
 
-// ---- L: city-1M (opt-in) ----
-let lLine = 'Not run (set `AGG_BENCH_L=1`; it builds about a million devices).';
-if (process.env.AGG_BENCH_L === '1') {
-  log('city-1M: build');
-  const lData = feederSpec({ feeders: 3200 });
-  const lNetwork = A.networkFromSpec(lData.spec);
-  const l = { devices: lNetwork.devices.length, nets: lNetwork.netIds.length, terminals: lNetwork.terminalCount, network: lNetwork };
-  const lEngine = new A.AdmmEngine(lNetwork, { weights: feederWeights(lData.spec) });
-  const lResult = drive(lEngine, [], 12, () => ({}));
+  // ---- M: feeder-10k ----
+  log('feeder-10k: build');
+  const buildStart = process.hrtime.bigint();
+  const mData = feederSpec({ feeders: 32 });
+  const mNetwork = A.networkFromSpec(mData.spec);
+  const buildSeconds = Number(process.hrtime.bigint() - buildStart) / 1e9;
+  const m = { counts: mData.counts, devices: mNetwork.devices.length, nets: mNetwork.netIds.length, terminals: mNetwork.terminalCount, network: mNetwork };
+  const mWeights = feederWeights(mData.spec);
+  const mEngine = await A.ParallelAdmmEngine.create(mData.spec, { threads: THREADS, weights: mWeights });
+  log('feeder-10k: run');
+  const mResult = drive(mEngine, [1e-3], 3000, () => {
+    const c = mEngine.certificate();
+    return { certified: c.relativeGap, violation: c.maxViolation, objective: c.repairedObjective };
+  }, 300);
+  await mEngine.close();
   sampleRss();
-  const lBw = modeledBytes(l.network) / (lResult.msPerIteration / 1000);
-  lLine = `${fmt(l.devices)} devices, ${fmt(l.nets)} nets, ${fmt(l.terminals)} terminals: ${fmt(lResult.msPerIteration, 0)} ms per iteration (median of iterations 10-12), ${(lBw / 1e9).toFixed(2)} GB/s modeled = ${fmt(floor / lBw, 1)}x the copy-loop time.`;
-}
+  const mSerialMs = serialMsPerIteration(mNetwork, { weights: mWeights }, 30);
+  const mBw = modeledBytes(m.network) / (mResult.msPerIteration / 1000);
 
-const headlineRows = headline.map(({ H, oracle, weight, result, serialMs }) => {
-  const h3 = result.hits[1e-3];
-  const h4 = result.hits[1e-4];
-  const fmtHit = (h) => `${h.iterations} it., ${fmt(h.seconds, 1)} s, raw ${pct(h.rawGap)}, repaired ${pct(h.repairedGap)} (violation ${h.violation.toExponential(1)} kW), price err. ${h.priceError.toFixed(4)}`;
-  const ratio = h3 === undefined ? 'n/a' : `${fmt(oracle.solve_s / h3.seconds, 1)}x`;
-  return `| ${fmt(H)} | ${fmt(oracle.solve_s, 1)} s (${oracle.iterations} IPM it.), ${oracle.cost_eur.toFixed(4)} EUR | ${weight.toFixed(4)} | ${cell(h3, fmtHit)} | ${ratio} | ${cell(h4, fmtHit)} | ${fmt(result.msPerIteration, 1)} (1 thread: ${fmt(serialMs, 1)}) |`;
-});
+  // ---- L: city-1M (opt-in) ----
+  let lLine = 'Not run (set `AGG_BENCH_L=1`; it builds about a million devices).';
+  if (process.env.AGG_BENCH_L === '1') {
+    log('city-1M: build');
+    const lBuild = process.hrtime.bigint();
+    let lData = feederSpec({ feeders: 3200 });
+    const lNetwork = A.networkFromSpec(lData.spec);
+    const lWeights = feederWeights(lData.spec);
+    lData = undefined; // the plain-data copy of a million devices is not needed once they are built
+    const lBuildSeconds = Number(process.hrtime.bigint() - lBuild) / 1e9;
+    const l = { devices: lNetwork.devices.length, nets: lNetwork.netIds.length, terminals: lNetwork.terminalCount, network: lNetwork };
+    const lEngine = new A.AdmmEngine(lNetwork, { weights: lWeights });
+    const lResult = drive(lEngine, [], 12, () => ({}));
+    sampleRss();
+    const lBw = modeledBytes(l.network) / (lResult.msPerIteration / 1000);
+    lLine = `${fmt(l.devices)} devices, ${fmt(l.nets)} nets, ${fmt(l.terminals)} terminals, built in ${fmt(lBuildSeconds, 0)} s, one thread: ${fmt(lResult.msPerIteration, 0)} ms per iteration (median of iterations 10-12), ${(lBw / 1e9).toFixed(2)} GB/s modeled = ${fmt(floor / lBw, 1)}x the copy-loop time.`;
+  }
 
-console.log(`## Aggregator
+  const headlineRows = headline.map(({ H, oracle, weight, result, serialMs }) => {
+    const h3 = result.hits[1e-3];
+    const h4 = result.hits[1e-4];
+    const fmtHit = (h) => `${h.iterations} it., ${fmt(h.seconds, 1)} s, raw ${pct(h.rawGap)}, repaired ${pct(h.repairedGap)} (violation ${h.violation.toExponential(1)} kW), price err. ${h.priceError.toFixed(4)}`;
+    const ratio = h3 === undefined ? 'n/a' : `${fmt(oracle.solve_s / h3.seconds, 1)}x`;
+    return `| ${fmt(H)} | ${fmt(oracle.solve_s, 1)} s (${oracle.iterations} IPM it.), ${oracle.cost_eur.toFixed(4)} EUR | ${weight.toFixed(4)} | ${cell(h3, fmtHit)} | ${ratio} | ${cell(h4, fmtHit)} | ${fmt(result.msPerIteration, 1)} (1 thread: ${fmt(serialMs, 1)}) |`;
+  });
+
+  console.log(`## Aggregator
 
 Command: \`npm run bench -- aggregator\` (\`bench/aggregator.bench.js\`), ${new Date().toISOString().slice(0, 10)}; ${os.cpus().length} cores,
 Node.js ${process.version}, float64, T = 96 slots of 15 min. Engine defaults: rho0 0.02, over-relaxation 1.6,

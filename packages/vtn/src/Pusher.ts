@@ -5,7 +5,7 @@ import { Agent, request } from 'undici';
 import type { VtnConfig } from './config.js';
 import type { VtnMetrics } from './metrics.js';
 import type { OadrServices, SignatureHooks } from './OadrServices.js';
-import type { VenRecord } from './store/VtnStore.js';
+import type { VenRecord, VtnRepository } from './store/VtnStore.js';
 import type { Outgoing, VtnCore } from './VtnCore.js';
 
 const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
@@ -63,6 +63,8 @@ export class Pusher {
   private sweepTimer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  private readonly commits: Array<{ run: (tx: VtnRepository) => Promise<boolean>; resolve: (recorded: boolean) => void; reject: (error: unknown) => void }> = [];
+  private committing = false;
 
   constructor(private readonly options: PusherOptions) {
     const push = options.config.push;
@@ -131,9 +133,39 @@ export class Pusher {
       if (next === undefined) return;
       const replyXml = await this.send(ven, next);
       if (replyXml === undefined) return;
-      const recorded = await core.store.transaction((tx) => next.commit(tx, core.clock()));
+      const recorded = await this.record((tx) => next.commit(tx, core.clock()));
       if (recorded && replyXml.trim() !== '') await this.handleReply(ven, replyXml);
     }
+  }
+
+  /**
+   * Records a delivered push. Records wait while a transaction is being written and then go together
+   * in the next one (group commit): a fan-out to thousands of VENs then costs a few dozen durable
+   * commits instead of one per VEN, and each record is still durable before the next message goes out.
+   */
+  private record(run: (tx: VtnRepository) => Promise<boolean>): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.commits.push({ run, resolve, reject });
+      if (!this.committing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.committing = true;
+    while (this.commits.length > 0) {
+      const batch = this.commits.splice(0, 1000);
+      try {
+        const results = await this.options.core.store.transaction(async (tx) => {
+          const out: boolean[] = [];
+          for (const item of batch) out.push(await item.run(tx));
+          return out;
+        });
+        batch.forEach((item, i) => item.resolve(results[i] ?? false));
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    this.committing = false;
   }
 
   private async send(ven: VenRecord, next: Outgoing): Promise<string | undefined> {

@@ -76,6 +76,20 @@ describe('signing and verifying oadrPayload', () => {
     expect(verifier().verify(reordered).signed).toBe(true);
   });
 
+  test('an ECDSA value sent DER-encoded instead of r‖s (some producers do) still verifies', () => {
+    const signed = signerFor('ec-p256').signer.sign(payload);
+    const raw = Buffer.from(/<ds:SignatureValue>([^<]+)</.exec(signed)?.[1] ?? '', 'base64');
+    const integer = (half: Buffer): Buffer => {
+      let bytes = half;
+      while (bytes.length > 1 && bytes[0] === 0 && ((bytes[1] ?? 0) & 0x80) === 0) bytes = bytes.subarray(1);
+      if (((bytes[0] ?? 0) & 0x80) !== 0) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+      return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
+    };
+    const body = Buffer.concat([integer(raw.subarray(0, 32)), integer(raw.subarray(32))]);
+    const der = Buffer.concat([Buffer.from([0x30, body.length]), body]).toString('base64');
+    expect(verifier().verify(signed.replace(raw.toString('base64'), der)).signed).toBe(true);
+  });
+
   test('unsigned payloads pass only when signatures are optional', () => {
     expect(verifier({ requireSignature: false }).verify(payload)).toEqual({ signed: false });
     expect(refusal(() => verifier().verify(payload)).code).toBe(SecurityErrorCode.SIGNATURE_MISSING);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
 import { decodePayload, encodePayload, SERVICE_PATH_PREFIX, type MessageType, type ServiceName } from '@oadr-kit/protocol';
@@ -65,9 +66,12 @@ export class Pusher {
   private closed = false;
   private readonly commits: Array<{ run: (tx: VtnRepository) => Promise<boolean>; resolve: (recorded: boolean) => void; reject: (error: unknown) => void }> = [];
   private committing = false;
+  private flushScheduled = false;
 
   constructor(private readonly options: PusherOptions) {
     const push = options.config.push;
+    // Every push in flight listens on the one shutdown signal.
+    setMaxListeners(push.concurrency + 16, this.controller.signal);
     this.agent = new Agent({
       connections: push.connectionsPerOrigin,
       headersTimeout: push.timeoutMs,
@@ -146,26 +150,38 @@ export class Pusher {
   private record(run: (tx: VtnRepository) => Promise<boolean>): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.commits.push({ run, resolve, reject });
-      if (!this.committing) void this.flush();
+      this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Flushes after the current round of I/O callbacks, so that every push answered meanwhile joins
+   * the batch (a synchronous SQLite commit blocks the loop: answers pile up while it runs).
+   */
+  private scheduleFlush(): void {
+    if (this.committing || this.flushScheduled || this.commits.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
     this.committing = true;
-    while (this.commits.length > 0) {
-      const batch = this.commits.splice(0, 1000);
-      try {
-        const results = await this.options.core.store.transaction(async (tx) => {
-          const out: boolean[] = [];
-          for (const item of batch) out.push(await item.run(tx));
-          return out;
-        });
-        batch.forEach((item, i) => item.resolve(results[i] ?? false));
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-      }
+    const batch = this.commits.splice(0, 2000);
+    try {
+      const results = await this.options.core.store.transaction(async (tx) => {
+        const out: boolean[] = [];
+        for (const item of batch) out.push(await item.run(tx));
+        return out;
+      });
+      batch.forEach((item, i) => item.resolve(results[i] ?? false));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
     }
     this.committing = false;
+    this.scheduleFlush();
   }
 
   private async send(ven: VenRecord, next: Outgoing): Promise<string | undefined> {

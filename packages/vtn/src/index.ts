@@ -12,3 +12,4 @@ export { eventStatus, eventTimes, orderEvents, toOadrEvent, visibleUntil, FOREVE
 export { eventTargetFor, isEmptyTarget, targetsVen } from './domain/targets.js';
 export { choosePollAnswer, type PollAnswer } from './domain/pollOrder.js';
 export type { VtnMetrics } from './metrics.js';
+export { parseVtnArgs, runVtnCli, startVtnFromArgs, VTN_USAGE } from './cli.js';

@@ -39,7 +39,13 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' },
+      // Node's globals, for the CommonJS scripts (benchmarks, the config files).
+      globals: {
+        ...Object.fromEntries(
+          ['require', 'process', 'console', '__dirname', 'Buffer', 'structuredClone', 'performance', 'setTimeout', 'clearTimeout', 'setImmediate', 'URL', 'AbortSignal', 'AbortController'].map((name) => [name, 'readonly']),
+        ),
+        module: 'writable',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

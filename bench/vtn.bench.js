@@ -126,9 +126,16 @@ async function main() {
     });
     const rounds = [];
     for (let r = 0; r < ROUNDS; r++) {
+      await load.next(); // the generator starts measuring
+      const cpu = process.cpuUsage();
       const result = await load.next();
+      const used = process.cpuUsage(cpu);
+      // The VTN's own CPU time per poll: what the machine's other load cannot inflate much.
+      result.cpuUsPerPoll = (used.user + used.system) / (result.rate * result.seconds);
       rounds.push(result);
-      process.stderr.write(`poll round ${r + 1}: ${fmt(result.rate)} polls/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.errors} errors\n`);
+      process.stderr.write(
+        `poll round ${r + 1}: ${fmt(result.rate)} polls/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.errors} errors, ${result.cpuUsPerPoll.toFixed(0)} µs VTN CPU per poll\n`,
+      );
     }
     await load.exited;
 
@@ -160,6 +167,8 @@ async function main() {
     const rate = median(rounds.map((r) => r.rate));
     const p50 = median(rounds.map((r) => r.p50));
     const p99 = median(rounds.map((r) => r.p99));
+    const cpuPerPoll = median(rounds.map((r) => r.cpuUsPerPoll));
+    const load1 = require('node:os').loadavg()[0];
     const date = new Date().toISOString().slice(0, 10);
     const lines = [
       `## VTN (bench/vtn.bench.js, ${date})`,
@@ -170,6 +179,7 @@ async function main() {
       `${ROUNDS} rounds of ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up, medians of the rounds.`,
       'Fan-out: one event targeting every VEN, each registered for push to a mutual-TLS HTTPS server in a separate process;',
       'time from the admin call to the last oadrDistributeEvent received, and to every delivery recorded in the store.',
+      `Load average when the run ended: ${load1.toFixed(1)} on ${require('node:os').cpus().length} cores (other work on the machine competes with both processes).`,
       '',
       '| measure | result | target |',
       '| --- | ---: | ---: |',
@@ -177,6 +187,7 @@ async function main() {
       `| oadrPoll latency p50 | ${p50.toFixed(2)} ms | |`,
       `| oadrPoll latency p99 | ${p99.toFixed(2)} ms | < 50 ms |`,
       `| poll errors | ${rounds.reduce((a, r) => a + r.errors, 0)} | 0 |`,
+      `| VTN CPU time per poll (TLS, HTTP, decode, store, encode) | ${cpuPerPoll.toFixed(0)} µs (≈ ${fmt(1e6 / cpuPerPoll)} polls/s per core) | |`,
       `| event creation for ${fmt(VENS)} VENs (admin call) | ${createdMs.toFixed(0)} ms | |`,
       `| push fan-out to ${fmt(VENS)} VENs, last received | ${(receivedMs / 1000).toFixed(2)} s (${fmt(farmResult.received)} received) | < 10 s |`,
       `| push fan-out, every delivery recorded | ${(recordedMs / 1000).toFixed(2)} s (${fmt(delivered)} recorded) | |`,
@@ -222,6 +233,7 @@ async function runLoad() {
     await new Promise((resolve) => setTimeout(resolve, settings.warmupMs));
     recording = true;
     errors = 0;
+    process.stdout.write(`${JSON.stringify({ phase: 'measure' })}\n`);
     const t0 = performance.now();
     await new Promise((resolve) => setTimeout(resolve, settings.measureMs));
     recording = false;
@@ -231,7 +243,7 @@ async function runLoad() {
     await Promise.all(running);
     const sorted = Array.from(latencies.subarray(0, measured)).sort((a, b) => a - b);
     const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-    process.stdout.write(`${JSON.stringify({ rate: measured / seconds, p50: pct(0.5), p99: pct(0.99), errors })}\n`);
+    process.stdout.write(`${JSON.stringify({ rate: measured / seconds, seconds, p50: pct(0.5), p99: pct(0.99), errors })}\n`);
   }
   await Promise.all(clients.map(({ client }) => client.close()));
 }

@@ -373,7 +373,7 @@ export class OadrServices {
     const core = this.core;
     const idle = (): ServiceReply => this.payload({ type: 'oadrResponse', body: { eiResponse: eiResponse(ResponseCode.OK, '', 'OK'), venID: ven.venID } }, ven.venID);
     // Most polls find nothing: that look needs no transaction (and no write lock).
-    if ((await core.nextFor(core.store, ven, core.clock())) === undefined) return idle();
+    if (!(await core.store.hasPendingWork(ven.venID, core.clock()))) return idle();
     const message = await core.store.transaction(async (tx) => {
       // A message can be taken by another VTN process between the look and the take: look again.
       for (let attempt = 0; attempt < 3; attempt++) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import {
   decodePayload,
@@ -49,16 +50,25 @@ function identityOf(socket: TLSSocket): RequestIdentity {
 
 class TooLarge extends Error {}
 
-async function readBody(req: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > limit) throw new TooLarge();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, size);
+/** Reads the body with events rather than an async iterator: this runs on every poll. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
 }
 
 /**
@@ -75,7 +85,11 @@ export function createServicesApp(options: ServicesAppOptions): Koa {
   app.use(async (ctx) => {
     const started = process.hrtime.bigint();
     const service = routes.get(ctx.path);
-    const log = options.log.child({ reqId: randomUUID(), service: service ?? ctx.path });
+    // The child logger is made on first use: most polls log nothing.
+    let child: Logger | undefined;
+    const bindings: Record<string, string> = { service: service ?? ctx.path };
+    const log = (): Logger => (child ??= options.log.child({ reqId: randomUUID(), ...bindings }));
+    const debug = options.log.isLevelEnabled('debug');
     let message = 'none';
     let outcome = '';
     const refuse = (status: number, text: string): void => {
@@ -83,7 +97,7 @@ export function createServicesApp(options: ServicesAppOptions): Koa {
       ctx.type = 'text/plain';
       ctx.body = text;
       outcome = String(status);
-      log.info({ status, reason: text }, 'request refused');
+      log().info({ status, reason: text }, 'request refused');
     };
     try {
       if (service === undefined) return refuse(404, 'no such OpenADR service');
@@ -115,24 +129,27 @@ export function createServicesApp(options: ServicesAppOptions): Koa {
       try {
         const decoded = decodePayload(bytes, { maxBytes: maxPayloadBytes });
         message = decoded.message.type;
-        log.debug({ message, xml: decoded.xml }, 'received');
+        if (debug) log().debug({ message, xml: decoded.xml }, 'received');
         reply = await services.handle(service, decoded, identityOf(ctx.req.socket as TLSSocket));
       } catch (error) {
         if (!(error instanceof OadrProtocolError)) throw error;
         if (UNANSWERABLE.has(error.code)) return refuse(error.httpStatus, `${error.code}: ${error.message}`);
-        log.info({ code: error.code, element: error.element }, 'invalid payload');
+        log().info({ code: error.code, element: error.element }, 'invalid payload');
         reply = {
           kind: 'payload',
           venID: undefined,
           message: { type: 'oadrResponse', body: { eiResponse: { responseCode: error.responseCode, responseDescription: `${error.code}: ${error.message}`, requestID: '' } } },
         };
       }
-      if (reply.venID !== undefined) log.setBindings({ venID: reply.venID });
+      if (reply.venID !== undefined) {
+        if (child === undefined) bindings.venID = reply.venID;
+        else child.setBindings({ venID: reply.venID });
+      }
       if (reply.kind === 'empty') {
         ctx.status = reply.status;
         ctx.body = '';
         outcome = String(reply.status);
-        log.info({ status: reply.status, reason: reply.reason }, 'answered without payload');
+        log().info({ status: reply.status, reason: reply.reason }, 'answered without payload');
         return;
       }
       let xml = encodePayload(reply.message);
@@ -142,9 +159,9 @@ export function createServicesApp(options: ServicesAppOptions): Koa {
       ctx.body = xml;
       const body = reply.message.body as { eiResponse?: { responseCode: string } };
       outcome = body.eiResponse?.responseCode ?? '200';
-      log.debug({ reply: reply.message.type, xml }, 'answered');
+      if (debug) log().debug({ reply: reply.message.type, xml }, 'answered');
     } catch (error) {
-      log.error({ err: error }, 'request failed');
+      log().error({ err: error }, 'request failed');
       ctx.status = 500;
       ctx.type = 'text/plain';
       ctx.body = 'internal error';

@@ -318,6 +318,16 @@ export class SqlRepository implements VtnRepository {
     return r !== undefined;
   }
 
+  async hasPendingWork(venID: string, now: number): Promise<boolean> {
+    const r = await this.one(
+      `SELECT 1 AS due WHERE EXISTS (SELECT 1 FROM outbox WHERE ven_id = ? AND status = 'queued')
+         OR EXISTS (SELECT 1 FROM deliveries d JOIN events e ON e.event_id = d.event_id
+                    WHERE d.ven_id = ? AND d.delivered_mod < d.target_mod AND e.visible_until > ?)`,
+      [venID, venID, now],
+    );
+    return r !== undefined;
+  }
+
   async listVenEvents(venID: string, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>> {
     const rows = await this.db.all(
       `SELECT d.*, e.event_id AS e_event_id, e.program_id AS e_program_id, e.market_context AS e_market_context,

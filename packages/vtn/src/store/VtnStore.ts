@@ -202,6 +202,8 @@ export interface VtnRepository {
   untargetDeliveries(eventID: string, venIDs: readonly string[], targetMod: number): Promise<void>;
   /** Whether some live event has a modification not yet delivered to the VEN. */
   hasPendingDelivery(venID: string, now: number): Promise<boolean>;
+  /** Whether anything at all waits for the VEN (a due delivery or a queued message): one query, for polls. */
+  hasPendingWork(venID: string, now: number): Promise<boolean>;
   /** The live events of a VEN with their delivery rows, excluded ones included. */
   listVenEvents(venID: string, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>>;
   /**

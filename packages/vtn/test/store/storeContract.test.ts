@@ -89,7 +89,9 @@ describe.each<[string, () => StoreFactory]>([
     await store.insertEvent(event('e1'));
     await store.setDeliveryTargets('e1', ['a'], 0);
     expect(await store.hasPendingDelivery('a', T0)).toBe(true);
+    expect(await store.hasPendingWork('a', T0)).toBe(true);
     expect(await store.markDelivered('e1', 'a', 0, 'req-1', T0, true)).toBe(true);
+    expect(await store.hasPendingWork('a', T0)).toBe(false);
     expect(await store.markDelivered('e1', 'a', 0, 'req-again', T0, true)).toBe(false);
     expect(await store.hasPendingDelivery('a', T0)).toBe(false);
     expect(await store.updateEvent(event('e1', { modificationNumber: 1 }), 0)).toBe(true);
@@ -127,6 +129,7 @@ describe.each<[string, () => StoreFactory]>([
     await store.saveVen(ven('a'));
     const id = await store.enqueue({ venID: 'a', kind: 'oadrCancelReport', requestID: 'r1', body: { requestID: 'r1', reportRequestID: ['x'], reportToFollow: false } }, T0);
     expect((await store.listQueued('a')).map((m) => m.id)).toEqual([id]);
+    expect(await store.hasPendingWork('a', T0)).toBe(true);
     expect(await store.findSent('a', 'r1')).toBeUndefined();
     expect(await store.markSent(id, T0)).toBe(true);
     expect(await store.markSent(id, T0)).toBe(false);

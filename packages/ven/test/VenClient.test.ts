@@ -213,7 +213,7 @@ describe('events (CHECKLIST §3.5)', () => {
     client.on('eventStarted', (event) => log.push(`started:${event.eventID}`));
     client.on('eventEnded', (event) => log.push(`ended:${event.eventID}`));
     client.on('eventCancelled', (event, implied) => log.push(`cancelled:${event.eventID}:${implied}`));
-    const startMs = Date.now() + 300;
+    const startMs = Date.now() + 1000;
     vtn.events = [makeEvent({ id: 'short', startMs, duration: 'PT1S', intervals: ['PT1S'] })];
     // Whole-second dtstart keeps the XML exact; the event still starts within a second.
     vtn.events[0]!.eiEvent.eiActivePeriod.properties.dtstart = formatDateTime(Math.ceil(startMs / 1000) * 1000);

@@ -54,7 +54,7 @@ describe('offline execution from the state file', () => {
     const first = new VenClient(venOptions(vtn, { storagePath }));
     await first.start();
     await first.next('registered');
-    const startMs = Math.ceil((Date.now() + 1200) / 1000) * 1000;
+    const startMs = Math.ceil((Date.now() + 2500) / 1000) * 1000;
     vtn.events = [makeEvent({ id: 'offline', startMs, duration: 'PT1S', intervals: ['PT1S'] })];
     vtn.queue.push(vtn.distribute());
     await vtn.waitFor('oadrCreatedEvent');
@@ -69,12 +69,17 @@ describe('offline execution from the state file', () => {
     const log: string[] = [];
     const failures: VenError[] = [];
     second.on('registrationFailed', (error) => failures.push(error));
-    second.on('eventStarted', (event) => log.push(`started ${event.eventID} at ${formatDateTime(Math.floor(Date.now() / 1000) * 1000)}`));
+    let startedAt = 0;
+    second.on('eventStarted', (event) => {
+      startedAt = Date.now();
+      log.push(`started ${event.eventID} at ${formatDateTime(event.startMs)}`);
+    });
     second.on('eventEnded', (event) => log.push(`ended ${event.eventID}`));
     await second.start();
     expect(second.events.map((event) => event.eventID)).toEqual(['offline']);
     await second.next('eventEnded');
     expect(log).toEqual([`started offline at ${formatDateTime(startMs)}`, 'ended offline']);
+    expect(startedAt).toBeGreaterThanOrEqual(startMs);
     expect(failures.length).toBeGreaterThan(0);
     expect(failures[0]?.code).toBe('OADR_ERR_VEN_TRANSPORT');
     expect(second.registration).toBeUndefined();

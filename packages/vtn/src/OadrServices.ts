@@ -1,4 +1,13 @@
-import { OadrError, ResponseCode, type DecodedPayload, type MessageBody, type MessageType, type OadrMessage, type ServiceName } from '@oadr-kit/protocol';
+import {
+  OadrError,
+  ResponseCode,
+  type DecodedPayload,
+  type MessageBody,
+  type MessageType,
+  type OadrMessage,
+  type OadrReportRequest,
+  type ServiceName,
+} from '@oadr-kit/protocol';
 import type { VenRecord, VtnRepository } from './store/VtnStore.js';
 import { newId, type VtnCore } from './VtnCore.js';
 
@@ -355,15 +364,19 @@ export class OadrServices {
           if (stored?.status === 'pending') await tx.setReportRequestStatus(request.reportRequestID, 'active');
         }
       }
-      if (m.type === 'oadrRegisteredReport') await this.storeRequestsFromVen(tx, ven, m.body.oadrReportRequest ?? []);
+      // Report requests piggy-backed on oadrRegisteredReport (8060) are taken like an oadrCreateReport.
+      if (m.type === 'oadrRegisteredReport' && (await this.acceptRequestsFromVen(tx, ven, m.body.oadrReportRequest ?? [])) !== undefined) {
+        return ResponseCode.INVALID_ID;
+      }
       return ResponseCode.OK;
     });
     if (code !== ResponseCode.OK) {
       return this.payload(
-        { type: 'oadrResponse', body: { eiResponse: eiResponse(code, requestID, `no ${answers} with requestID ${requestID} awaits a reply`), venID: ven.venID } },
+        { type: 'oadrResponse', body: { eiResponse: eiResponse(code, requestID, `no ${answers} with requestID ${requestID} awaits a reply, or it asks for a report the VTN does not offer`), venID: ven.venID } },
         ven.venID,
       );
     }
+    if (m.type === 'oadrRegisteredReport' && (m.body.oadrReportRequest ?? []).length > 0) this.core.onWork([ven.venID]);
     return ok();
   }
 
@@ -516,7 +529,13 @@ export class OadrServices {
     return reply(ResponseCode.OK, 'OK');
   }
 
-  private async storeRequestsFromVen(tx: VtnRepository, ven: VenRecord, requests: readonly MessageBody<'oadrCreateReport'>['oadrReportRequest'][number][]): Promise<void> {
+  /**
+   * Takes the VEN's requests for VTN reports. The VTN offers only its METADATA (rule 306): each such
+   * request queues the VTN's oadrRegisterReport. Returns the first other specifier, refusing them all.
+   */
+  private async acceptRequestsFromVen(tx: VtnRepository, ven: VenRecord, requests: readonly OadrReportRequest[]): Promise<string | undefined> {
+    const unknown = requests.find((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA');
+    if (unknown !== undefined) return unknown.reportSpecifier.reportSpecifierID;
     for (const request of requests) {
       await tx.saveReportRequest({
         reportRequestID: request.reportRequestID,
@@ -527,25 +546,32 @@ export class OadrServices {
         status: 'active',
         createdAt: this.core.clock(),
       });
+      const report = this.core.vtnRegisterReport(ven.venID, request.reportRequestID);
+      await tx.enqueue({ venID: ven.venID, kind: 'oadrRegisterReport', requestID: report.requestID, body: report }, this.core.clock());
     }
+    return undefined;
   }
 
-  /** The VEN asks the VTN for reports. The VTN offers only its METADATA (rule 306); other specifiers are 452. */
+  /** The VEN asks the VTN for reports: its METADATA only; other specifiers are 452. */
   private async createReport(m: Extract<OadrMessage, { type: 'oadrCreateReport' }>, ven: VenRecord): Promise<ServiceReply> {
     const body = m.body;
-    const unknown = body.oadrReportRequest.find((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA');
-    if (unknown !== undefined) throw this.fail(m, ResponseCode.INVALID_ID, `the VTN offers no report ${unknown.reportSpecifier.reportSpecifierID}`, ven.venID);
-    await this.core.store.transaction(async (tx) => {
-      for (const request of body.oadrReportRequest) {
-        const report = this.core.vtnRegisterReport(ven.venID, request.reportRequestID);
-        await tx.enqueue({ venID: ven.venID, kind: 'oadrRegisterReport', requestID: report.requestID, body: report }, this.core.clock());
-      }
+    const pending = await this.core.store.transaction(async (tx) => {
+      const unknown = await this.acceptRequestsFromVen(tx, ven, body.oadrReportRequest);
+      if (unknown !== undefined) throw this.fail(m, ResponseCode.INVALID_ID, `the VTN offers no report ${unknown}`, ven.venID);
+      return this.pendingFromVen(tx, ven);
     });
     this.core.onWork([ven.venID]);
     return this.payload(
-      { type: 'oadrCreatedReport', body: { eiResponse: eiResponse(ResponseCode.OK, body.requestID, 'OK'), oadrPendingReports: [], venID: ven.venID } },
+      { type: 'oadrCreatedReport', body: { eiResponse: eiResponse(ResponseCode.OK, body.requestID, 'OK'), oadrPendingReports: pending, venID: ven.venID } },
       ven.venID,
     );
+  }
+
+  /** The VEN's requests the VTN still serves (oadrPendingReports). METADATA requests are one-shot: none stays. */
+  private async pendingFromVen(tx: VtnRepository, ven: VenRecord): Promise<string[]> {
+    return (await tx.listReportRequests(ven.venID))
+      .filter((r) => r.direction === 'fromVen' && r.status === 'active' && r.reportSpecifierID !== 'METADATA')
+      .map((r) => r.reportRequestID);
   }
 
   /**
@@ -619,7 +645,7 @@ export class OadrServices {
         if (request === undefined || request.venID !== ven.venID || request.direction !== 'fromVen') throw this.fail(m, ResponseCode.INVALID_ID, `unknown reportRequestID ${id}`, ven.venID);
         await tx.setReportRequestStatus(id, 'cancelled');
       }
-      return (await tx.listReportRequests(ven.venID)).filter((r) => r.direction === 'fromVen' && r.status === 'active').map((r) => r.reportRequestID);
+      return this.pendingFromVen(tx, ven);
     });
     return this.payload(
       { type: 'oadrCanceledReport', body: { eiResponse: eiResponse(ResponseCode.OK, body.requestID, 'OK'), oadrPendingReports: pending, venID: ven.venID } },

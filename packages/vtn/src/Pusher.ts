@@ -14,7 +14,6 @@ const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
   oadrRegisterReport: 'EiReport',
   oadrCreateReport: 'EiReport',
   oadrCancelReport: 'EiReport',
-  oadrCreatedReport: 'EiReport',
   oadrCancelPartyRegistration: 'EiRegisterParty',
   oadrRequestReregistration: 'EiRegisterParty',
 };

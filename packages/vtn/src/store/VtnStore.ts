@@ -89,8 +89,7 @@ export type OutboxKind =
   | 'oadrRequestReregistration'
   | 'oadrRegisterReport'
   | 'oadrCreateReport'
-  | 'oadrCancelReport'
-  | 'oadrCreatedReport';
+  | 'oadrCancelReport';
 
 export type OutboxMessage = {
   [K in OutboxKind]: {

@@ -68,7 +68,7 @@ describe('durability: a VTN killed with SIGKILL loses and duplicates nothing it 
     body: { requestID: `reg-${venID}`, venID, oadrProfileName: '2.0b', oadrTransportName: 'simpleHttp', oadrReportOnly: false, oadrXmlSignature: false, oadrHttpPullModel: true },
   });
 
-  it('keeps every acknowledged registration, event and report upload exactly once across a kill and restart', async () => {
+  it('keeps every acknowledged registration, event, report upload and opt exactly once across a kill and restart', async () => {
     let child = await startChild(db);
     // Set-up: a reporting VEN with an active TELEMETRY_USAGE request.
     await admin(child, 'POST', '/admin/v1/vens', { venID: 'reporter' });
@@ -94,9 +94,9 @@ describe('durability: a VTN killed with SIGKILL loses and duplicates nothing it 
     for (let i = 0; i < 4; i++) await post(child, 'OadrPoll', { type: 'oadrPoll', body: { venID: 'reporter' } });
     for (let n = 0; n < 100; n++) await admin(child, 'POST', '/admin/v1/vens', { venID: `ven-${n}` });
 
-    const acked = { vens: new Set<string>(), events: new Set<string>(), uploads: new Set<string>() };
+    const acked = { vens: new Set<string>(), events: new Set<string>(), uploads: new Set<string>(), opts: new Set<string>() };
     let stop = false;
-    const worker = async (kind: 'register' | 'event' | 'upload', id: number): Promise<void> => {
+    const worker = async (kind: 'register' | 'event' | 'upload' | 'opt', id: number): Promise<void> => {
       for (let i = 0; !stop; i++) {
         const n = id * 1000 + i;
         try {
@@ -136,13 +136,30 @@ describe('durability: a VTN killed with SIGKILL loses and duplicates nothing it 
               },
             });
             if (answer?.type === 'oadrUpdatedReport' && answer.body.eiResponse.responseCode === '200') acked.uploads.add(requestID);
+          } else {
+            const optID = `opt-${n}`;
+            const answer = await post(child, 'EiOpt', {
+              type: 'oadrCreateOpt',
+              body: {
+                optID,
+                optType: 'optOut',
+                optReason: 'participating',
+                marketContext: 'http://market.example.com/dr',
+                venID: 'reporter',
+                vavailability: [{ dtstart: '2030-01-01T00:00:00Z', duration: 'PT1H' }],
+                createdDateTime: '2026-11-27T12:00:00Z',
+                requestID: optID,
+                eiTarget: {},
+              },
+            });
+            if (answer?.type === 'oadrCreatedOpt' && answer.body.eiResponse.responseCode === '200') acked.opts.add(optID);
           }
         } catch {
           return; // the process died under this request: it was never acknowledged
         }
       }
     };
-    const load = [0, 1, 2, 3].flatMap((id) => [worker('register', id), worker('event', id), worker('upload', id)]);
+    const load = [0, 1, 2, 3].flatMap((id) => [worker('register', id), worker('event', id), worker('upload', id), worker('opt', id)]);
     // Kill while every kind of request is in flight.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await kill(child);
@@ -151,6 +168,7 @@ describe('durability: a VTN killed with SIGKILL loses and duplicates nothing it 
     expect(acked.events.size).toBeGreaterThan(0);
     expect(acked.uploads.size).toBeGreaterThan(0);
     expect(acked.vens.size).toBeGreaterThan(0);
+    expect(acked.opts.size).toBeGreaterThan(0);
 
     // The restarted VTN serves everything acknowledged before the kill.
     child = await startChild(db);
@@ -172,6 +190,8 @@ describe('durability: a VTN killed with SIGKILL loses and duplicates nothing it 
       const uploads = data.map((d) => d.requestID);
       expect(new Set(uploads).size).toBe(uploads.length);
       for (const requestID of acked.uploads) expect(uploads).toContain(requestID);
+      const opts = new Set((await store.listOpts('reporter')).map((o) => o.optID));
+      for (const optID of acked.opts) expect(opts.has(optID)).toBe(true);
     } finally {
       await store.close();
     }

@@ -369,6 +369,19 @@ describe('OpenADR services over simple HTTP (pull)', () => {
     });
   });
 
+  describe('report requests piggy-backed on oadrRegisteredReport (8060)', () => {
+    it('answers a METADATA request with the VTN register report and refuses other specifiers (452)', async () => {
+      const { venID } = await h.register();
+      const report = expectType((await h.drain(venID))[0], 'oadrRegisterReport');
+      const request = (specifier: string, id: string) => ({ reportRequestID: id, reportSpecifier: { reportSpecifierID: specifier, granularity: 'PT0M', reportBackDuration: 'PT0M', specifierPayload: [{ rID: 'x', readingType: 'x-notApplicable' as const }] } });
+      const refused = await h.post('EiReport', { type: 'oadrRegisteredReport', body: { eiResponse: { responseCode: '200', requestID: report.requestID }, oadrReportRequest: [request('PRICES', 'q0')], venID } });
+      expect(expectType(refused.message, 'oadrResponse').eiResponse.responseCode).toBe('452');
+      const accepted = await h.post('EiReport', { type: 'oadrRegisteredReport', body: { eiResponse: { responseCode: '200', requestID: report.requestID }, oadrReportRequest: [request('METADATA', 'q1')], venID } });
+      expect(expectType(accepted.message, 'oadrResponse').eiResponse.responseCode).toBe('200');
+      expect(expectType((await h.drain(venID))[0], 'oadrRegisterReport').reportRequestID).toBe('q1');
+    });
+  });
+
   describe('bad input', () => {
     const poll = (venID: string) => encodePayload({ type: 'oadrPoll', body: { venID } });
 

@@ -15,10 +15,11 @@ export interface ParallelEngineOptions extends EngineOptions {
 
 /**
  * The AdmmEngine with the device prox spread over worker threads: the layout's device order is cut
- * into contiguous blocks (whole houses), each worker rebuilds its block's devices from the spec and
- * works on SharedArrayBuffer targets and powers; the calling thread takes the first block and then
- * does the per-net reduction and price update alone, in the same order as the serial engine, so
- * the iterates are identical to it for any thread count. step() stays synchronous (Atomics.wait).
+ * into contiguous blocks (whole houses), each worker rebuilds its block's devices from the spec,
+ * reads the shared (SharedArrayBuffer) relaxed powers, prices and weights and writes its devices'
+ * powers. The calling thread takes the first block, then does the per-net reduction and price
+ * update alone, in the same order as the serial engine, so the iterates are identical to it for
+ * any thread count. step() stays synchronous (Atomics.wait).
  */
 export class ParallelAdmmEngine extends AdmmEngine {
   private readonly workers: Worker[];

@@ -265,6 +265,7 @@ export function resolveVenOptions(options: VenClientOptions): ResolvedVenOptions
   validateReports(reports);
   const push = options.push;
   if (push !== undefined) {
+    if (push.port === undefined) throw invalid('push.port', 'is required (0 picks a free port)');
     positiveInteger(push.port, 'push.port', 0, 0);
     if (tls === undefined) throw invalid('tls', 'is required in push mode: the listener uses the VEN certificate');
     if (push.transportAddress !== undefined) {

@@ -47,6 +47,8 @@ export class FakeVtn {
   /** Report requests piggy-backed on the oadrRegisteredReport. */
   reportRequestsOnRegister: OadrReportRequest[] = [];
   failure: Failure | undefined;
+  /** How far the VTN's clock (its Date header) is ahead of the real one. */
+  dateOffsetMs = 0;
   /** XML signatures: incoming payloads must verify (else 403), answers are signed. */
   xmlSignature: { sign(xml: string): string; verify(xml: string): unknown } | undefined;
   /** Per-exchange script, consulted before the default behaviour. */
@@ -156,6 +158,7 @@ export class FakeVtn {
   }
 
   #send(response: ServerResponse, answer: OadrMessage | { status: number; body: string } | null): void {
+    if (this.dateOffsetMs !== 0) response.setHeader('date', new Date(Date.now() + this.dateOffsetMs).toUTCString());
     if (answer === null) {
       response.writeHead(200, { 'content-length': '0' }).end();
       return;

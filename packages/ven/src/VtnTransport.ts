@@ -95,6 +95,8 @@ export class VtnTransport {
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: number, contentLength: string | string[] | undefined): Promise<Buffer> {
+  // Destroying the body aborts the request, which the stream reports as an error nobody else awaits.
+  body.on('error', () => undefined);
   if (typeof contentLength === 'string' && Number(contentLength) > maxBytes) {
     body.destroy();
     throw new VenError(VenErrorCode.BAD_PAYLOAD, `the VTN's answer of ${contentLength} bytes exceeds maxPayloadBytes (${maxBytes})`);

@@ -171,3 +171,34 @@ it('a VTN presenting an untrusted certificate: TLS error naming the cause, backo
   vtn.server.setSecureContext(createTlsServerOptions({ credentials: [pki.vtn], ca: pki.caPem }));
   await ven.next('registered');
 });
+
+it('a VTN refusing the registration with an error code: RESPONSE_CODE with the code, backoff, recovery', async () => {
+  let refusals = 2;
+  vtn.script = (_service, message) => {
+    if (message.type !== 'oadrCreatePartyRegistration' || refusals === 0) return undefined;
+    refusals--;
+    return { type: 'oadrCreatedPartyRegistration', body: { eiResponse: { responseCode: '469', responseDescription: 'maintenance', requestID: message.body.requestID }, vtnID: 'vtn-test', oadrProfiles: [{ oadrProfileName: '2.0b', oadrTransports: ['simpleHttp'] }] } };
+  };
+  await startVen({}, false);
+  const [failed] = await ven.next('registrationFailed');
+  expect(failed).toMatchObject({ code: 'OADR_ERR_VEN_RESPONSE_CODE', responseCode: '469' });
+  expect(failed.message).toMatch(/469 \(maintenance\)/);
+  await ven.next('registered');
+});
+
+it('a VTN answering a poll with a message a VEN does not take: UNEXPECTED_MESSAGE, then recovery', async () => {
+  await startVen();
+  vtn.queue.push({ type: 'oadrCreatedOpt', body: { eiResponse: { responseCode: '200', requestID: 'x' }, optID: 'o' } });
+  const [error] = await nextError('OADR_ERR_VEN_UNEXPECTED_MESSAGE');
+  expect(error.message).toMatch(/oadrCreatedOpt/);
+  await ven.next('pollCompleted');
+});
+
+it('a VTN answering with a payload over maxPayloadBytes: refused before parsing, then recovery', async () => {
+  await startVen({ maxPayloadBytes: 4096 });
+  vtn.script = (service) => (service === 'OadrPoll' ? { status: 200, body: `<oadr:oadrPayload>${'x'.repeat(10_000)}</oadr:oadrPayload>` } : undefined);
+  const [error] = await nextError('OADR_ERR_VEN_BAD_PAYLOAD');
+  expect(error.message).toMatch(/exceeds maxPayloadBytes \(4096\)/);
+  vtn.script = undefined;
+  await ven.next('pollCompleted');
+});

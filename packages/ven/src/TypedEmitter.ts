@@ -1,13 +1,10 @@
 import { EventEmitter } from 'node:events';
 
-/** An event map: each event name maps to the tuple of its listener's arguments. */
-export type EventMap = { [event: string]: unknown[] };
-
 /**
  * EventEmitter with the event names and listener arguments checked by the compiler. A listener that
  * throws is reported on `error` (when the event is not `error` itself) and never breaks the VEN.
  */
-export class TypedEmitter<Events extends EventMap> {
+export class TypedEmitter<Events extends { [E in keyof Events]: unknown[] }> {
   readonly #emitter = new EventEmitter();
 
   on<E extends keyof Events & string>(event: E, listener: (...args: Events[E]) => void): this {

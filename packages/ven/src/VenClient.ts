@@ -33,7 +33,6 @@ type OptReason = Extract<OadrMessage, { type: 'oadrCreateOpt' }>['body']['optRea
 
 /** What the application can observe; listeners that throw are reported on `error`. */
 export interface VenClientEvents {
-  [event: string]: unknown[];
   /** Registration (or re-registration) completed: reports registered and events synchronised. */
   registered: [registration: Registration];
   registrationFailed: [error: VenError];
@@ -108,6 +107,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   #nextPollAt = 0;
   #clockOffsetMs = 0;
   #skewReported = false;
+  #registrationHoldOffMs = 0;
 
   constructor(options: VenClientOptions) {
     super();
@@ -314,7 +314,12 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
           this.#nextPollAt = Math.max(scheduled + this.#pollIntervalMs(), this.options.clock.now());
         }
         failures = 0;
-        delayMs = this.#needsRegistration ? 0 : this.options.push === undefined ? this.#nextPollAt - this.options.clock.now() : MAX_TIMER_MS;
+        if (this.#needsRegistration) {
+          delayMs = this.#registrationHoldOffMs;
+          this.#registrationHoldOffMs = 0;
+        } else {
+          delayMs = this.options.push === undefined ? this.#nextPollAt - this.options.clock.now() : MAX_TIMER_MS;
+        }
       } catch (error) {
         if (this.#stopping) break;
         failures++;
@@ -485,6 +490,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
           return { type: 'oadrCanceledPartyRegistration', body: { eiResponse: error(ResponseCode.INVALID_ID, 'unknown registrationID', message.body.requestID) } };
         }
         await this.#forgetRegistration();
+        // The VTN ended the registration on purpose: ask again only after the longest backoff.
+        this.#registrationHoldOffMs = this.options.backoff.maxMs;
         this.emit('registrationCancelled', 'vtn');
         return {
           type: 'oadrCanceledPartyRegistration',

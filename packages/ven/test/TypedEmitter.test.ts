@@ -1,6 +1,9 @@
 import { TypedEmitter } from '../src/TypedEmitter.js';
 
-type Events = { [event: string]: unknown[]; ping: [n: number]; error: [error: unknown] };
+interface Events {
+  ping: [n: number];
+  error: [error: unknown];
+}
 
 class Emitter extends TypedEmitter<Events> {
   fire(n: number): void {
@@ -31,6 +34,15 @@ describe('TypedEmitter', () => {
     emitter.fire(1);
     expect(errors).toEqual([new Error('listener bug')]);
     expect(seen).toEqual([1]);
+  });
+
+  it('refuses unknown event names and wrong listener arguments at compile time', () => {
+    const emitter = new Emitter();
+    // @ts-expect-error: no such event
+    emitter.on('pong', () => undefined);
+    // @ts-expect-error: ping carries a number
+    emitter.on('ping', (n: string) => n);
+    expect(emitter.listenerCount('ping')).toBe(1);
   });
 
   it('does not throw when error has no listener, unlike a bare EventEmitter', () => {

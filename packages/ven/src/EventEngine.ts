@@ -4,6 +4,7 @@ import {
   ResponseCode,
   SIGNAL_NAMES,
   type EiEvent,
+  type EiTarget,
   type EventResponse,
   type EventStatus,
   type ItemBase,
@@ -115,6 +116,33 @@ export interface PlanContext {
   readonly supportedSignals: ReadonlySet<string>;
   /** Uniform in [0, 1): draws the start randomization. */
   readonly random: () => number;
+  /** This VEN's venID, matched against event targets. */
+  readonly venID?: string;
+  /** What else identifies this VEN (resources, groups, device classes) for target matching. */
+  readonly targets?: VenTargets;
+}
+
+/** The target criteria a VEN can declare about itself (CHECKLIST §3.7). */
+export type VenTargets = Partial<Record<Exclude<keyof EiTarget, 'venID' | 'transportInterface'>, readonly string[]>>;
+
+/**
+ * Whether an event's eiTarget addresses this VEN: an empty target addresses every receiver; several
+ * criteria are OR-ed (rule 22). A criterion the VEN has declared nothing about cannot rule it out.
+ */
+export function targetMatches(target: EiTarget, venID: string | undefined, declared: VenTargets = {}): boolean {
+  let criteria = 0;
+  for (const [key, values] of Object.entries(target) as Array<[keyof EiTarget, unknown]>) {
+    if (!Array.isArray(values) || values.length === 0) continue;
+    criteria++;
+    if (key === 'venID') {
+      if (venID !== undefined && values.includes(venID)) return true;
+      continue;
+    }
+    if (key === 'transportInterface') return true;
+    const mine = declared[key];
+    if (mine === undefined || values.some((value) => mine.includes(value as string))) return true;
+  }
+  return criteria === 0;
 }
 
 /** What changed when a plan was committed, in the order the application should hear of it. */
@@ -202,6 +230,10 @@ export class EventEngine {
               : { ...known, event: eiEvent, responseRequired: oadrResponseRequired, cancelledAtMs: context.nowMs, impliedCancel: false },
           });
         }
+        continue;
+      }
+      if (!targetMatches(eiEvent.eiTarget, context.venID, context.targets)) {
+        items.push({ ...base, ...refusal(ResponseCode.TARGET_MISMATCH, `event ${eventID} targets other parties than this VEN`) });
         continue;
       }
       const problem = validateEvent(eiEvent, context.supportedSignals);

@@ -527,7 +527,14 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     const registration = this.#state.registration;
     if (registration === undefined) throw new VenError(VenErrorCode.NOT_REGISTERED, 'an oadrDistributeEvent arrived before registration');
     const now = this.now();
-    const plan = this.#engine.plan(distribute, { nowMs: now, vtnID: registration.vtnID, supportedSignals: this.options.supportedSignals, random: this.options.random });
+    const plan = this.#engine.plan(distribute, {
+      nowMs: now,
+      vtnID: registration.vtnID,
+      supportedSignals: this.options.supportedSignals,
+      random: this.options.random,
+      venID: registration.venID,
+      targets: this.options.targets,
+    });
     const decisions: OptDecisions = new Map();
     if (plan.vtnMismatch) {
       this.#report(new VenError(VenErrorCode.VTN_ID_CHANGED, `an oadrDistributeEvent came from vtnID "${distribute.vtnID}", this VEN is bound to "${registration.vtnID}"; refused, events kept`));

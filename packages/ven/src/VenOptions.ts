@@ -1,7 +1,7 @@
 import type { ItemBase, OptType, ReportDescription, ResourceStatus } from '@oadr-kit/protocol';
 import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './Clock.js';
-import { STANDARD_SIGNALS, type VenEvent } from './EventEngine.js';
+import { STANDARD_SIGNALS, type VenEvent, type VenTargets } from './EventEngine.js';
 import { isLogger, silentLogger, type Logger } from './Logger.js';
 import { FileStateStore, MemoryStateStore, type VenStateStore } from './StateStore.js';
 import { VenError, VenErrorCode } from './VenError.js';
@@ -117,6 +117,11 @@ export interface VenClientOptions {
   readonly maxClockSkewMs?: number;
   /** Signal names the VEN executes (default: the 2.0b names); others are answered 460. */
   readonly supportedSignals?: readonly string[];
+  /**
+   * What identifies this VEN besides its venID (resourceID, groupID, partyID, endDeviceAsset, ...):
+   * events whose eiTarget names none of it are answered 462. Criteria left out cannot rule an event out.
+   */
+  readonly targets?: VenTargets;
   /** Data points registered with the VTN at start-up (default: DEFAULT_REPORT_CAPABILITIES). */
   readonly reports?: readonly ReportCapability[];
   /** Where the state file lives; default: state in memory only. */
@@ -186,6 +191,7 @@ export interface ResolvedVenOptions {
   readonly maxPayloadBytes: number;
   readonly maxClockSkewMs: number;
   readonly supportedSignals: ReadonlySet<string>;
+  readonly targets: VenTargets;
   readonly reports: readonly ReportCapability[];
   readonly store: VenStateStore;
   readonly push: VenPushOptions | undefined;
@@ -199,7 +205,7 @@ export interface ResolvedVenOptions {
 
 const KNOWN_OPTIONS = new Set([
   'vtnUrl', 'venName', 'venId', 'vtnId', 'tls', 'pollIntervalMs', 'requestTimeoutMs', 'handlerTimeoutMs', 'defaultOpt', 'backoff',
-  'maxPayloadBytes', 'maxClockSkewMs', 'supportedSignals', 'reports', 'storagePath', 'store', 'push', 'xmlSignature', 'handlers',
+  'maxPayloadBytes', 'maxClockSkewMs', 'supportedSignals', 'targets', 'reports', 'storagePath', 'store', 'push', 'xmlSignature', 'handlers',
   'clock', 'random', 'logger', 'dispatcher',
 ]);
 
@@ -261,6 +267,11 @@ export function resolveVenOptions(options: VenClientOptions): ResolvedVenOptions
   if (defaultOpt !== 'optIn' && defaultOpt !== 'optOut') throw invalid('defaultOpt', `must be optIn or optOut, got ${String(defaultOpt)}`);
   const supportedSignals = options.supportedSignals ?? DEFAULT_VEN_OPTIONS.supportedSignals;
   if (!Array.isArray(supportedSignals) || supportedSignals.some((name) => typeof name !== 'string')) throw invalid('supportedSignals', 'must be an array of signal names');
+  const targets = options.targets ?? {};
+  if (typeof targets !== 'object' || targets === null) throw invalid('targets', 'must be an object of string lists');
+  for (const [key, values] of Object.entries(targets)) {
+    if (!Array.isArray(values) || values.some((value) => typeof value !== 'string')) throw invalid(`targets.${key}`, 'must be an array of strings');
+  }
   const reports = options.reports ?? DEFAULT_VEN_OPTIONS.reports;
   validateReports(reports);
   const push = options.push;
@@ -300,6 +311,7 @@ export function resolveVenOptions(options: VenClientOptions): ResolvedVenOptions
     maxPayloadBytes: positiveInteger(options.maxPayloadBytes, 'maxPayloadBytes', DEFAULT_VEN_OPTIONS.maxPayloadBytes, 1024),
     maxClockSkewMs: positiveInteger(options.maxClockSkewMs, 'maxClockSkewMs', DEFAULT_VEN_OPTIONS.maxClockSkewMs, 0),
     supportedSignals: new Set(supportedSignals),
+    targets,
     reports,
     store: options.store ?? (storagePath === undefined ? new MemoryStateStore() : new FileStateStore(storagePath)),
     push,

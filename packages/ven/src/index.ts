@@ -6,6 +6,7 @@ export {
   executionPhase,
   executionWindow,
   STANDARD_SIGNALS,
+  targetMatches,
   toVenEvent,
   validateEvent,
   type DistributePlan,
@@ -19,6 +20,7 @@ export {
   type VenEvent,
   type VenSignal,
   type VenSignalInterval,
+  type VenTargets,
 } from './EventEngine.js';
 export { silentLogger, type Logger } from './Logger.js';
 export { FileStateStore, MemoryStateStore, type Registration, type StoredReportRequest, type VenState, type VenStateStore } from './StateStore.js';

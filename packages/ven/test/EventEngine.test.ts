@@ -5,6 +5,7 @@ import {
   eventStatusAt,
   executionWindow,
   STANDARD_SIGNALS,
+  targetMatches,
   toVenEvent,
   validateEvent,
   type PlanContext,
@@ -13,7 +14,7 @@ import {
 import { distribute, makeEvent, MIN, T0, VEN_ID, VTN_ID } from './helpers/events.js';
 
 const supportedSignals = new Set(STANDARD_SIGNALS);
-const context = (nowMs: number, random = 0.5): PlanContext => ({ nowMs, vtnID: VTN_ID, supportedSignals, random: () => random });
+const context = (nowMs: number, random = 0.5): PlanContext => ({ nowMs, vtnID: VTN_ID, supportedSignals, random: () => random, venID: VEN_ID });
 const noDecisions = new Map<string, OptType>();
 
 function tracked(spec: Parameters<typeof makeEvent>[0], offset = 0): TrackedEvent {
@@ -292,5 +293,36 @@ describe('nextChangeAfter, prune and toVenEvent', () => {
       { startMs: T0 + 2 * MIN, durationMs: 30 * MIN, value: 0 },
       { startMs: T0 + 32 * MIN, durationMs: 30 * MIN, value: 1 },
     ]);
+  });
+});
+
+describe('targetMatches (CHECKLIST §3.7, rule 22)', () => {
+  it('takes an empty target as addressing every receiver', () => {
+    expect(targetMatches({}, VEN_ID)).toBe(true);
+    expect(targetMatches({ venID: [], groupID: [] }, VEN_ID)).toBe(true);
+  });
+
+  it('matches on venID or on any declared criterion (OR)', () => {
+    expect(targetMatches({ venID: ['other', VEN_ID] }, VEN_ID)).toBe(true);
+    expect(targetMatches({ venID: ['other'], groupID: ['feeder-3'] }, VEN_ID, { groupID: ['feeder-3'] })).toBe(true);
+    expect(targetMatches({ resourceID: ['battery-1'] }, VEN_ID, { resourceID: ['heatpump-1', 'battery-1'] })).toBe(true);
+  });
+
+  it('lets a criterion the VEN declared nothing about count as a match', () => {
+    expect(targetMatches({ venID: ['other'], endDeviceAsset: ['Thermostat'] }, VEN_ID, { groupID: ['g'] })).toBe(true);
+  });
+
+  it('refuses a target naming other parties only', () => {
+    expect(targetMatches({ venID: ['other'] }, VEN_ID)).toBe(false);
+    expect(targetMatches({ venID: ['other'], groupID: ['feeder-9'] }, VEN_ID, { groupID: ['feeder-3'] })).toBe(false);
+  });
+
+  it('answers an event for another VEN with 462 and does not keep it', () => {
+    const engine = new EventEngine();
+    const other = makeEvent();
+    other.eiEvent.eiTarget = { venID: ['someone-else'] };
+    const { plan } = accept(engine, [other], T0);
+    expect(plan.items[0]).toMatchObject({ kind: 'refused', responseCode: ResponseCode.TARGET_MISMATCH });
+    expect(engine.events).toHaveLength(0);
   });
 });

@@ -184,6 +184,22 @@ describe('events (CHECKLIST §3.5)', () => {
     expect(errors.map((e) => e.code)).toContain('OADR_ERR_VEN_EVENT_REFUSED');
   });
 
+  it('answers 462 for an event targeting other parties, using the declared targets', async () => {
+    await startVen({ targets: { groupID: ['feeder-3'] } });
+    const mine = soonEvent({ id: 'mine' });
+    mine.eiEvent.eiTarget = { groupID: ['feeder-3'] };
+    const theirs = soonEvent({ id: 'theirs' });
+    theirs.eiEvent.eiTarget = { venID: ['ven-other'], groupID: ['feeder-9'] };
+    vtn.events = [mine, theirs];
+    vtn.queue.push(vtn.distribute());
+    const created = await vtn.waitFor('oadrCreatedEvent');
+    const body = created.message.body as Extract<OadrMessage, { type: 'oadrCreatedEvent' }>['body'];
+    expect(body.eiCreatedEvent.eventResponses?.map((r) => [r.qualifiedEventID.eventID, r.responseCode, r.optType])).toEqual([
+      ['mine', '200', 'optIn'],
+      ['theirs', '462', 'optOut'],
+    ]);
+  });
+
   it('sends nothing for responseRequired never nor for an empty distribute', async () => {
     const client = await startVen();
     vtn.events = [soonEvent({ responseRequired: 'never' })];

@@ -68,6 +68,7 @@ describe('resolveVenOptions', () => {
     ['a handler that is not a function', { ...good, handlers: { decideOpt: 'optIn' } }, 'handlers.decideOpt'],
     ['a logger without error()', { ...good, logger: { debug() {}, info() {}, warn() {} } }, 'logger'],
     ['an empty storagePath', { ...good, storagePath: '' }, 'storagePath'],
+    ['targets that are not string lists', { ...good, targets: { groupID: 'feeder-3' } }, 'targets.groupID'],
     ['an unknown option', { ...good, colour: 'blue' }, 'colour'],
   ])('refuses %s', (_name, options, field) => {
     expect(fieldOf(options)).toBe(field);

@@ -3,7 +3,7 @@ import { formatDateTime, type EiEvent, type OadrDistributeEvent, type OadrEvent 
 export const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 export const MIN = 60_000;
 export const VTN_ID = 'vtn-test';
-export const VEN_ID = 'ven-test';
+export const VEN_ID = 'ven-assigned-1';
 
 export interface EventSpec {
   id?: string;

@@ -151,6 +151,34 @@ describe('poll loop', () => {
   });
 });
 
+describe('lifecycle', () => {
+  it('stop() lets the exchange in progress finish, then sends nothing more', async () => {
+    const client = await startVen();
+    await vtn.waitFor('oadrPoll');
+    let release: () => void = () => undefined;
+    vtn.script = (service) => (service === 'OadrPoll' ? new Promise((resolve) => (release = () => resolve(undefined))) : undefined);
+    const before = vtn.count('oadrPoll');
+    await vtn.waitFor('oadrPoll', () => true, vtn.received.length);
+    const completed: unknown[] = [];
+    client.on('pollCompleted', (type) => completed.push(type));
+    const stopped = client.stop();
+    await sleep(50);
+    expect(completed).toEqual([]);
+    release();
+    await stopped;
+    expect(completed).toEqual(['oadrResponse']);
+    const count = vtn.received.length;
+    await sleep(150);
+    expect(vtn.received.length).toBe(count);
+    expect(vtn.count('oadrPoll')).toBe(before + 1);
+  });
+
+  it('refuses a second start()', async () => {
+    const client = await startVen();
+    await expect(client.start()).rejects.toMatchObject({ code: 'OADR_ERR_VEN_OPTIONS_INVALID', message: expect.stringMatching(/twice/) });
+  });
+});
+
 describe('events (CHECKLIST §3.5)', () => {
   it('asks the opt handler and answers oadrCreatedEvent with its decision', async () => {
     const client = await startVen({ handlers: { decideOpt: (event) => Promise.resolve(event.eventID === 'no' ? 'optOut' : 'optIn') } });

@@ -465,6 +465,17 @@ export function toVenEvent(tracked: TrackedEvent, nowMs: number): VenEvent {
 }
 
 /**
+ * The value a signal of an event has at `nowMs`: the payload of the interval running then (the first
+ * signal with that name), or undefined before the start, after the end or without such a signal.
+ */
+export function signalValueAt(event: VenEvent, signalName: string, nowMs: number): number | undefined {
+  if (nowMs < event.startMs || (event.endMs !== undefined && nowMs >= event.endMs)) return undefined;
+  const signal = event.signals.find((candidate) => candidate.signalName === signalName);
+  const interval = signal?.intervals.find((candidate) => nowMs >= candidate.startMs && (candidate.durationMs === undefined || nowMs < candidate.startMs + candidate.durationMs));
+  return interval?.value;
+}
+
+/**
  * The oadrCreatedEvent answering a plan, or undefined when nothing needs an answer: an empty
  * distribute, or only events with responseRequired=never (rules 12, 62). Each eventResponse carries
  * the distribute's requestID; the outer one stays empty (rule 42). A vtnID mismatch is answered as a

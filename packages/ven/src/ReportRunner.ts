@@ -9,6 +9,9 @@ export interface ReportRunnerHooks {
   failed(error: unknown, request: StoredReportRequest): void;
 }
 
+/** Samples kept for a VTN that cannot be reached: a day of one-minute samples. */
+export const MAX_BUFFERED_SAMPLES = 1440;
+
 interface Running {
   readonly request: StoredReportRequest;
   samples: ReportSample[];
@@ -134,13 +137,17 @@ export class ReportRunner {
     }
   }
 
-  /** Delivers the samples taken before `beforeMs` (all by default), keeping the later ones. */
+  /**
+   * Delivers the samples taken before `beforeMs` (all by default), keeping the later ones. Samples of
+   * a failed delivery go out with the next one, up to MAX_BUFFERED_SAMPLES (the oldest are dropped).
+   */
   async #deliver(running: Running, beforeMs = Number.POSITIVE_INFINITY): Promise<void> {
     const samples = running.samples.filter((sample) => sample.atMs < beforeMs);
     running.samples = running.samples.filter((sample) => sample.atMs >= beforeMs);
     try {
       await this.#hooks.send(running.request, samples);
     } catch (error) {
+      running.samples = [...samples, ...running.samples].slice(-MAX_BUFFERED_SAMPLES);
       this.#hooks.failed(error, running.request);
     }
   }

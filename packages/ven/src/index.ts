@@ -5,6 +5,7 @@ export {
   eventStatusAt,
   executionPhase,
   executionWindow,
+  signalValueAt,
   STANDARD_SIGNALS,
   targetMatches,
   toVenEvent,

@@ -4,6 +4,7 @@ import {
   EventEngine,
   eventStatusAt,
   executionWindow,
+  signalValueAt,
   STANDARD_SIGNALS,
   targetMatches,
   toVenEvent,
@@ -284,6 +285,17 @@ describe('nextChangeAfter, prune and toVenEvent', () => {
     expect(engine.prune(T0 + 61 * MIN, 5 * MIN)).toEqual([]);
     expect(engine.prune(T0 + 65 * MIN, 5 * MIN)).toEqual(['old']);
     expect(engine.events.map((e) => e.event.eventDescriptor.eventID)).toEqual(['open']);
+  });
+
+  it('gives the value of the interval running at an instant, nothing outside the event', () => {
+    const view = toVenEvent(tracked({}, 2 * MIN), T0);
+    expect(signalValueAt(view, 'SIMPLE', T0 + MIN)).toBeUndefined();
+    expect(signalValueAt(view, 'SIMPLE', T0 + 2 * MIN)).toBe(0);
+    expect(signalValueAt(view, 'SIMPLE', T0 + 40 * MIN)).toBe(1);
+    expect(signalValueAt(view, 'SIMPLE', T0 + 62 * MIN)).toBeUndefined();
+    expect(signalValueAt(view, 'ELECTRICITY_PRICE', T0 + 40 * MIN)).toBeUndefined();
+    const open = toVenEvent(tracked({ duration: 'PT0S', intervals: ['PT30M', 'PT0S'] }), T0);
+    expect(signalValueAt(open, 'SIMPLE', T0 + 24 * 60 * MIN)).toBe(1);
   });
 
   it('resolves signal intervals onto the time line from the randomized start', () => {

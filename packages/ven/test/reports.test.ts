@@ -156,6 +156,28 @@ describe('ReportRunner', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('keeps the samples of a failed delivery for the next one', async () => {
+    const clock = new ManualClock(T0);
+    const delivered: number[][] = [];
+    let failNext = true;
+    const run = new ReportRunner(clock, {
+      read: (_request, atMs) => Promise.resolve([{ rID: 'power', value: (atMs - T0) / MIN }]),
+      send: (_request, samples) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('VTN unreachable'));
+        }
+        delivered.push(samples.map((sample) => (sample.atMs - T0) / MIN));
+        return Promise.resolve();
+      },
+      failed: () => undefined,
+    });
+    run.start({ ...base, endMs: undefined });
+    await clock.advance(4 * MIN);
+    expect(delivered).toEqual([[0, 1, 2, 3]]);
+    await run.stop();
+  });
+
   it('reports a failing read or delivery and keeps running', async () => {
     const clock = new ManualClock(T0);
     const failures: unknown[] = [];

@@ -1,16 +1,23 @@
 import { request } from 'node:http';
 import { encodePayload, type MessageBody, type OadrMessage } from '@oadr-kit/protocol';
 import { expectType, PREFIX, simpleEvent, startHarness, T0, type Harness } from '../helpers/harness.js';
+import { postgresFactory, type StoreFactory } from '../helpers/stores.js';
 
-describe('OpenADR services over simple HTTP (pull)', () => {
+describe.each<[string, (() => StoreFactory) | undefined]>([
+  ['SQLite', undefined],
+  ['PostgreSQL', postgresFactory],
+])('OpenADR services over simple HTTP (pull, %s store)', (_name, makeFactory) => {
   let h: Harness;
+  let factory: StoreFactory | undefined;
 
   beforeEach(async () => {
-    h = await startHarness();
+    factory = makeFactory?.();
+    h = await startHarness(factory === undefined ? {} : { store: await factory.open() });
   });
 
   afterEach(async () => {
     await h.close();
+    await factory?.cleanup();
   });
 
   async function registered(): Promise<string> {

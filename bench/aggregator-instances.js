@@ -115,7 +115,7 @@ function feederWeights(spec) {
   const weights = {};
   for (const d of spec.devices) {
     if (d.kind === 'line') weights[d.id] = 0.3;
-    if (d.kind === 'transformer' || d.kind === 'grid-connection') weights[d.id] = 0.1;
+    if (d.kind === 'transformer' || d.kind === 'grid-connection') weights[d.id] = 0.01;
   }
   return weights;
 }

@@ -8,7 +8,6 @@ export const VtnErrorCode = {
   CONFLICT: 'OADR_ERR_VTN_CONFLICT',
   BAD_REQUEST: 'OADR_ERR_VTN_BAD_REQUEST',
   UNAUTHORIZED: 'OADR_ERR_VTN_UNAUTHORIZED',
-  PUSH_FAILED: 'OADR_ERR_VTN_PUSH_FAILED',
 } as const;
 
 export type VtnErrorCode = (typeof VtnErrorCode)[keyof typeof VtnErrorCode];
@@ -20,7 +19,6 @@ const HTTP_STATUS: Record<VtnErrorCode, number> = {
   OADR_ERR_VTN_CONFLICT: 409,
   OADR_ERR_VTN_BAD_REQUEST: 400,
   OADR_ERR_VTN_UNAUTHORIZED: 401,
-  OADR_ERR_VTN_PUSH_FAILED: 502,
 };
 
 /**

@@ -105,7 +105,7 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
     log,
     metrics,
     pusher,
-    services: createServicesApp({ services, metrics, log, vtnID: config.vtnID, maxPayloadBytes: config.maxPayloadBytes, signatures }),
+    services: createServicesApp({ services, metrics, log, maxPayloadBytes: config.maxPayloadBytes, signatures }),
     admin: createAdminApp({ core, metrics, log, token: adminToken }),
     adminToken,
     tls,

@@ -9,7 +9,7 @@ export { VtnCore, type EventInput, type ReportRequestInput } from './VtnCore.js'
 export { OadrServices, SERVICE_MESSAGES, errorReply, type RequestIdentity, type ServiceReply, type SignatureHooks } from './OadrServices.js';
 export { Pusher, backoffMs, pushUrl } from './Pusher.js';
 export { eventStatus, eventTimes, orderEvents, toOadrEvent, visibleUntil, FOREVER } from './domain/eventLifecycle.js';
-export { eventTargetFor, isEmptyTarget, targetsVen } from './domain/targets.js';
+export { eventTargetFor, targetsVen } from './domain/targets.js';
 export { choosePollAnswer, type PollAnswer } from './domain/pollOrder.js';
 export type { VtnMetrics } from './metrics.js';
 export { parseVtnArgs, runVtnCli, startVtnFromArgs, VTN_USAGE } from './cli.js';

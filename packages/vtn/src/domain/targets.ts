@@ -5,11 +5,6 @@ type TargetAttributes = Pick<VenRecord, 'venID' | 'groupIDs' | 'resourceIDs' | '
 
 const hasAny = (list: readonly string[] | undefined): list is readonly string[] => list !== undefined && list.length > 0;
 
-/** Whether a target names nothing (an empty target means everyone, rule 22). */
-export function isEmptyTarget(target: EiTarget): boolean {
-  return Object.values(target).every((value) => !Array.isArray(value) || value.length === 0);
-}
-
 /**
  * Whether an event's target reaches a VEN: criteria are OR-ed (rule 22), an empty target reaches every
  * VEN. The VTN resolves venID, groupID, resourceID and partyID; other criteria (pnodes, meters,

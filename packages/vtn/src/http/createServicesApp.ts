@@ -20,7 +20,6 @@ export interface ServicesAppOptions {
   services: OadrServices;
   metrics: VtnMetrics;
   log: Logger;
-  vtnID: string;
   maxPayloadBytes: number;
   signatures: SignatureHooks | undefined;
 }

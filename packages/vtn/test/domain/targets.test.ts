@@ -1,4 +1,4 @@
-import { choosePollAnswer, eventTargetFor, isEmptyTarget, targetsVen, type OutboxMessage } from '../../src/index.js';
+import { choosePollAnswer, eventTargetFor, targetsVen, type OutboxMessage } from '../../src/index.js';
 
 const ven = { venID: 'v1', groupIDs: ['g1'], resourceIDs: ['r1'], partyIDs: ['p1'] };
 
@@ -15,12 +15,6 @@ describe('targetsVen (rule 22)', () => {
     [{ groupID: ['g9'], endDeviceAsset: ['Thermostat'] }, false],
   ])('%j reaches the VEN: %s', (target, expected) => {
     expect(targetsVen(target, ven)).toBe(expected);
-  });
-
-  it('knows an empty target', () => {
-    expect(isEmptyTarget({})).toBe(true);
-    expect(isEmptyTarget({ venID: [] })).toBe(true);
-    expect(isEmptyTarget({ groupID: ['g'] })).toBe(false);
   });
 
   it('shows each VEN only its own venID', () => {

@@ -1,5 +1,9 @@
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { decodePayload, encodePayload, type MessageBody, type OadrMessage } from '@oadr-kit/protocol';
-import { createDevCa, createTlsClientOptions, issueCertificate, normalizeFingerprint, venFingerprint, type KeyAndCertificate } from '@oadr-kit/security';
+import { createDevCa, createTlsClientOptions, createTlsServerOptions, issueCertificate, normalizeFingerprint, venFingerprint, type KeyAndCertificate } from '@oadr-kit/security';
 import pino from 'pino';
 import { Agent, request } from 'undici';
 import { startVtn, type RunningVtn } from '../../src/index.js';
@@ -87,6 +91,48 @@ describe('mutual TLS: the client certificate identifies the VEN', () => {
     expect(expectType(byD.message, 'oadrCreatedPartyRegistration').eiResponse.responseCode).toBe('463');
     const byC = await client(c)('EiRegisterParty', registration({ venID: 'meter-17' }));
     expect(expectType(byC.message, 'oadrCreatedPartyRegistration')).toMatchObject({ eiResponse: { responseCode: '200' }, venID: 'meter-17' });
+  });
+
+  it('pushes to a VEN over mutual TLS, presenting the VTN certificate', async () => {
+    const venServer = chain(issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'ven-e-server', issuer: ecc.intermediate, ipAddresses: ['127.0.0.1'] }), ecc);
+    const peers: string[] = [];
+    const received: string[] = [];
+    const server = createServer(createTlsServerOptions({ credentials: [venServer], ca }), (req, res) => {
+      peers.push(String((req.socket as TLSSocket).getPeerCertificate().subject.CN));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const message = decodePayload(Buffer.concat(chunks)).message;
+        received.push(`${req.url ?? ''} ${message.type}`);
+        if (message.type === 'oadrRegisterReport') {
+          res.writeHead(200, { 'content-type': 'application/xml' }).end(encodePayload({ type: 'oadrRegisteredReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, venID: message.body.venID ?? '' } }));
+        } else res.writeHead(200).end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const address = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const created = expectType((await client(venCert('ven-e'))('EiRegisterParty', registration({ oadrHttpPullModel: false, oadrTransportAddress: address }))).message, 'oadrCreatedPartyRegistration');
+      await vtn.app.pusher.idle();
+      await fetch(`${vtn.adminUrl}/admin/v1/events`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-token-0123456789', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          eventID: 'tls-push',
+          marketContext: 'http://market.example.com/tls',
+          activePeriod: { dtstart: '2030-01-01T00:00:00Z', duration: 'PT1H' },
+          signals: [{ signalName: 'SIMPLE', signalType: 'level', signalID: 's', intervals: [{ duration: 'PT1H', signalPayload: 1 }] }],
+          target: { venID: [created.venID] },
+        }),
+      });
+      await vtn.app.pusher.idle();
+      expect(received).toEqual(['/OpenADR2/Simple/2.0b/EiReport oadrRegisterReport', '/OpenADR2/Simple/2.0b/EiEvent oadrDistributeEvent']);
+      expect(new Set(peers)).toEqual(new Set(['vtn']));
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('refuses a client without a certificate at the handshake', async () => {

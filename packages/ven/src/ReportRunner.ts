@@ -30,6 +30,8 @@ export class ReportRunner {
   readonly #clock: Clock;
   readonly #hooks: ReportRunnerHooks;
   readonly #running = new Map<string, Running>();
+  // Work in progress, including one-shot deliveries whose request is already gone from #running.
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(clock: Clock, hooks: ReportRunnerHooks) {
     this.#clock = clock;
@@ -72,10 +74,9 @@ export class ReportRunner {
 
   /** Stops every timer and waits for deliveries in progress. */
   async stop(): Promise<void> {
-    const work = [...this.#running.values()].map((running) => running.work);
     for (const id of [...this.#running.keys()]) this.#stopTimer(id);
     this.#running.clear();
-    await Promise.all(work);
+    await Promise.all([...this.#inFlight]);
   }
 
   #stopTimer(reportRequestID: string): void {
@@ -91,7 +92,9 @@ export class ReportRunner {
     const at = Math.min(...candidates);
     running.timer = this.#clock.setTimeout(() => {
       running.timer = undefined;
-      running.work = this.#wake(running);
+      const work = this.#wake(running).finally(() => this.#inFlight.delete(work));
+      this.#inFlight.add(work);
+      running.work = work;
     }, at - this.#clock.now());
   }
 

@@ -643,7 +643,6 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       this.#reports.start(request);
       this.emit('reportRequested', request);
     }
-    this.#state = { ...this.#state, reportRequests: this.#reports.requests() };
     await this.#save();
     for (const reportRequestID of result.metadataRequestIDs) {
       // Re-publishing metadata is a request of its own; it runs after this answer is sent.
@@ -667,7 +666,6 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       await this.#reports.cancel(id, cancel.reportToFollow);
       this.emit('reportCancelled', id);
     }
-    this.#state = { ...this.#state, reportRequests: this.#reports.requests() };
     await this.#save();
     return { type: 'oadrCanceledReport', body: { eiResponse: ok(cancel.requestID), oadrPendingReports: this.#reports.pending(), ...(venID === undefined ? {} : { venID }) } };
   }
@@ -691,6 +689,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     if (answer?.type !== 'oadrUpdatedReport') throw unexpected('oadrUpdateReport', answer);
     checkResponse(answer.body.eiResponse, 'oadrUpdateReport');
     this.emit('reportSent', request, report);
+    if (!this.#reports.has(request.reportRequestID)) await this.#save();
     const piggyBacked = answer.body.oadrCancelReport;
     if (piggyBacked !== undefined) {
       // A cancellation riding on oadrUpdatedReport (TH R*_8050): stop after this answer is handled.
@@ -760,7 +759,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   }
 
   async #save(): Promise<void> {
-    this.#state = { ...this.#state, events: this.#engine.events };
+    this.#state = { ...this.#state, events: this.#engine.events, reportRequests: this.#reports.requests() };
     try {
       await this.options.store.save(this.#state);
     } catch (failure) {

@@ -91,6 +91,37 @@ describe('offline execution from the state file', () => {
     await vtn.close();
   });
 
+  it('keeps running report requests across a restart and forgets finished ones', async () => {
+    const storagePath = join(dir, 'ven-state.json');
+    const vtn = await FakeVtn.start(fakeVtnTls());
+    const request = (reportRequestID: string, back: string) => ({
+      reportRequestID,
+      reportSpecifier: {
+        reportSpecifierID: 'TELEMETRY_USAGE',
+        granularity: 'PT0S',
+        reportBackDuration: back,
+        ...(back === 'PT0S' ? {} : { reportInterval: { dtstart: formatDateTime(Date.now()), duration: 'PT0S' } }),
+        specifierPayload: [{ rID: 'power', readingType: 'x-notApplicable' as const }],
+      },
+    });
+    const first = new VenClient(venOptions(vtn, { storagePath }));
+    await first.start();
+    await first.next('registered');
+    vtn.queue.push({ type: 'oadrCreateReport', body: { requestID: 'create-1', oadrReportRequest: [request('periodic', 'PT1H'), request('once', 'PT0S')] } });
+    await first.next('reportSent');
+    await first.stop();
+    const saved = JSON.parse(await readFile(storagePath, 'utf8')) as { reportRequests: Array<{ reportRequestID: string }> };
+    expect(saved.reportRequests.map((r) => r.reportRequestID)).toEqual(['periodic']);
+    const second = new VenClient(venOptions(vtn, { storagePath }));
+    await second.start();
+    await second.next('registered');
+    vtn.queue.push({ type: 'oadrCancelReport', body: { requestID: 'cancel-1', reportRequestID: ['periodic'], reportToFollow: false } });
+    const canceled = await vtn.waitFor('oadrCanceledReport');
+    expect(canceled.message.body).toMatchObject({ eiResponse: { responseCode: '200' }, oadrPendingReports: [] });
+    await second.stop();
+    await vtn.close();
+  });
+
   it('starts with empty state and reports a corrupt state file', async () => {
     const storagePath = join(dir, 'ven-state.json');
     await writeFile(storagePath, 'garbage');

@@ -36,7 +36,7 @@ export async function startVtnFromArgs(argv: readonly string[]): Promise<Running
  * Runs `oadr vtn` until SIGINT or SIGTERM, then shuts down gracefully (requests in flight finish,
  * pushes stop, the store closes). Resolves with the process exit code.
  */
-export async function runVtnCli(argv: readonly string[], out: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runVtnCli(argv: readonly string[], out: { write(text: string): unknown } = process.stderr): Promise<number> {
   let help: boolean;
   try {
     help = parseVtnArgs(argv).help;

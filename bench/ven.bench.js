@@ -36,7 +36,11 @@ if (process.argv[2] === 'child') {
 
 /** The VEN side: what a vendor's process does, plus the measurements. */
 async function runVen(dir) {
+  globalThis.gc?.();
+  const rssBare = process.memoryUsage().rss;
   const { VenClient } = require('@oadr-kit/ven');
+  globalThis.gc?.();
+  const rssLoaded = process.memoryUsage().rss;
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
   const tls = { certFile: path.join(dir, 'ven.crt'), keyFile: path.join(dir, 'ven.key'), caFile: path.join(dir, 'ca.crt') };
   const ven = new VenClient({ vtnUrl: config.vtnUrl, venName: 'bench-ven', tls, pollIntervalMs: IDLE_POLL_MS, storagePath: path.join(dir, 'state.json') });
@@ -69,7 +73,7 @@ async function runVen(dir) {
   const warmRegisterMs = Number(process.hrtime.bigint() - warmStarted) / 1e6;
   const cpu = await done;
   await fast.stop();
-  process.stdout.write(`${JSON.stringify({ registerMs, warmRegisterMs, rssIdle, cpuPerPollUs: (cpu.user + cpu.system) / CPU_POLLS })}\n`);
+  process.stdout.write(`${JSON.stringify({ registerMs, warmRegisterMs, rssBare, rssLoaded, rssIdle, cpuPerPollUs: (cpu.user + cpu.system) / CPU_POLLS })}\n`);
 }
 
 /** The bench side: a dev PKI, a scripted 2.0b VTN on 127.0.0.1, and RUNS fresh VEN processes. */
@@ -133,6 +137,8 @@ async function main() {
     rows.push(
       row('start → registered (fresh process)', results.map((r) => r.registerMs), 'ms', 0),
       row('start → registered (validators compiled)', results.map((r) => r.warmRegisterMs), 'ms', 0),
+      row('resident memory, bare Node', results.map((r) => r.rssBare / 1e6), 'MB', 1),
+      row('resident memory, @oadr-kit/ven loaded', results.map((r) => r.rssLoaded / 1e6), 'MB', 1),
       row('resident memory, idle registered', results.map((r) => r.rssIdle / 1e6), 'MB', 1),
       row('CPU per poll', results.map((r) => r.cpuPerPollUs), 'µs', 0),
     );
@@ -152,8 +158,9 @@ TLS 1.2, ECDHE-ECDSA-AES128-SHA256). "Registered" is the full start-up sequence:
 certificate files, oadrQueryRegistration, oadrCreatePartyRegistration, oadrRegisterReport with the
 two telemetry metadata reports, oadrRequestEvent. In a fresh process it includes the first-use
 compilation of the payload validators of \`@oadr-kit/protocol\` (ajv); the second VEN of each process
-registers with them compiled. Resident memory is read in the VEN process after ${IDLE_MS / 1000} s idle
-and registered (polling every ${IDLE_POLL_MS / 1000} s) and a GC. CPU per poll (user + system, VEN
+registers with them compiled. Resident memory is read in the VEN process (after a GC each time) at
+start, once \`@oadr-kit/ven\` is loaded (with protocol, security and undici), and after
+${IDLE_MS / 1000} s idle and registered (polling every ${IDLE_POLL_MS / 1000} s). CPU per poll (user + system, VEN
 process only) is measured over ${CPU_POLLS} polls on a kept-alive connection, each an oadrPoll answered
 by an empty oadrResponse. The one-minute load average was ${load.toFixed(1)} on ${os.cpus().length} cores
 when this run started.

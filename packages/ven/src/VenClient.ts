@@ -328,6 +328,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
         if (venError.responseCode === ResponseCode.NOT_REGISTERED_OR_AUTHORIZED) this.#needsRegistration = true;
         this.#report(venError);
         delayMs = this.#backoffDelay(failures);
+        this.options.logger.warn({ attempt: failures, delayMs }, 'backing off');
         this.emit('backoff', failures, delayMs);
       }
       await this.#sleep(delayMs);
@@ -413,6 +414,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     if (distribute?.type !== 'oadrDistributeEvent') throw unexpected('oadrRequestEvent', distribute);
     this.#needsRegistration = false;
     await this.#serialized(() => this.#handleDistribute(distribute.body));
+    this.options.logger.info({ venID: registration.venID, vtnID: registration.vtnID, pollIntervalMs: registration.pollIntervalMs }, 'registered with the VTN');
     this.emit('registered', registration);
   }
 

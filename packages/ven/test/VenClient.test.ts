@@ -71,6 +71,13 @@ describe('registration over mutual TLS (CHECKLIST §1.4)', () => {
     expect(vtn.count('oadrPoll')).toBeLessThanOrEqual(1);
   });
 
+  it('logs through an injected pino-style logger', async () => {
+    const lines: string[] = [];
+    const record = (level: string) => (object: object, message?: string) => lines.push(`${level} ${message ?? ''} ${JSON.stringify(object)}`);
+    await startVen({ logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } });
+    expect(lines).toEqual([`info registered with the VTN {"venID":"ven-assigned-1","vtnID":"vtn-test","pollIntervalMs":40}`]);
+  });
+
   it('refuses options naming the bad field', () => {
     expect(() => new VenClient({ ...venOptions(vtn), pollIntervalMs: -1 })).toThrow(expect.objectContaining({ code: 'OADR_ERR_VEN_OPTIONS_INVALID', field: 'pollIntervalMs' }));
     expect(() => new VenClient({ ...venOptions(vtn), vtnUrl: 'not a url' })).toThrow(/options.vtnUrl/);

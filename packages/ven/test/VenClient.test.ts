@@ -111,6 +111,14 @@ describe('registration over mutual TLS (CHECKLIST §1.4)', () => {
     expect(vtn.received.slice(before).some((r) => r.message.type === 'oadrCreatePartyRegistration')).toBe(true);
   });
 
+  it('answers a cancellation with an unknown registrationID with 452 and stays registered', async () => {
+    const client = await startVen();
+    vtn.queue.push({ type: 'oadrCancelPartyRegistration', body: { requestID: 'cancel-x', registrationID: 'REG-1', venID: 'ven-assigned-1' } });
+    const answer = await vtn.waitFor('oadrCanceledPartyRegistration');
+    expect(answer.message.body).toMatchObject({ eiResponse: { responseCode: '452', requestID: 'cancel-x' } });
+    expect(client.registration?.registrationID).toBe('reg-1');
+  });
+
   it('ends its registration on request and answers a VTN-initiated cancellation', async () => {
     const client = await startVen();
     await vtn.waitFor('oadrPoll');

@@ -429,11 +429,14 @@ export class OadrServices {
         const { eventID, modificationNumber } = response.qualifiedEventID;
         const delivery = await tx.getDelivery(eventID, ven.venID);
         const event = delivery === undefined ? undefined : await tx.getEvent(eventID);
-        if (delivery === undefined || event === undefined || delivery.deliveredMod < 0 || delivery.excluded) {
+        // A push VEN may answer before the VTN has recorded the push as delivered (deliveries are
+        // group-committed after the HTTP exchange): a modification being pushed counts as delivered.
+        const inFlight = !ven.httpPullModel && delivery !== undefined && delivery.deliveredMod < modificationNumber && modificationNumber <= delivery.targetMod;
+        if (delivery === undefined || event === undefined || (delivery.deliveredMod < 0 && !inFlight) || delivery.excluded) {
           found.push({ code: ResponseCode.INVALID_ID, description: `unknown eventID ${eventID}` });
         } else if (modificationNumber !== event.modificationNumber) {
           found.push({ code: ResponseCode.OUT_OF_SEQUENCE, description: `event ${eventID} is at modification ${event.modificationNumber}, not ${modificationNumber}` });
-        } else if (delivery.requestID !== undefined && response.requestID !== delivery.requestID) {
+        } else if (!inFlight && delivery.requestID !== undefined && response.requestID !== delivery.requestID) {
           found.push({ code: ResponseCode.INVALID_ID, description: `requestID ${response.requestID} did not deliver event ${eventID}` });
         } else if (delivery.eiOpt === undefined) {
           // After an EiOpt for the event, oadrCreatedEvent no longer changes the opt state (rule 206).

@@ -1,0 +1,161 @@
+import { formatDateTime, type EiEventSignal } from '@oadr-kit/protocol';
+import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
+import { silentLogger, VenClient, type VenEvent } from '@oadr-kit/ven';
+import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
+import pino from 'pino';
+
+/** Resolves once `check` holds, polling every 50 ms, or fails after `ms` with what was awaited. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('our VEN against our VTN over mutual TLS', () => {
+  const ecc = createDevCa('ec-p256');
+  const ca = ecc.root.certificatePem + ecc.intermediate.certificatePem;
+  const chain = (pair: KeyAndCertificate): KeyAndCertificate => ({ keyPem: pair.keyPem, certificatePem: pair.certificatePem + ecc.intermediate.certificatePem });
+  const vtnCert = chain(issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'vtn', issuer: ecc.intermediate, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }));
+  const venCert = chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: 'house-17', issuer: ecc.intermediate }));
+  const price: EiEventSignal = {
+    intervals: [
+      { duration: 'PT15M', uid: '0', signalPayload: 0.21 },
+      { duration: 'PT15M', uid: '1', signalPayload: 0.34 },
+    ],
+    signalName: 'ELECTRICITY_PRICE',
+    signalType: 'price',
+    signalID: 'price',
+    itemBase: { currencyPerKWh: { itemDescription: 'currencyPerKWh', itemUnits: 'EUR', siScaleCode: 'none' } },
+  };
+  let vtn: RunningVtn;
+  let ven: VenClient;
+  let venID: string;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    vtn = await startVtn({
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0, token: 'integration-token-0123456789' },
+      storage: { type: 'sqlite', path: ':memory:' },
+      // The VEN polls at the longer of its own interval and this; a test wants quick rounds.
+      pollFrequency: 'PT0S',
+      tlsMaterial: { credentials: [vtnCert], ca },
+      logger: pino({ level: 'silent' }),
+      processMetrics: false,
+    });
+    ven = new VenClient({
+      vtnUrl: vtn.url,
+      venName: 'house-17',
+      tls: { certPem: venCert.certificatePem, keyPem: venCert.keyPem, caPem: ca },
+      pollIntervalMs: 100,
+      logger: silentLogger,
+      handlers: {
+        decideOpt: async (event: VenEvent) => (event.signals.some((s) => s.signalName === 'ELECTRICITY_PRICE') ? 'optIn' : 'optOut'),
+        readReport: async () => [{ rID: 'power', value: 2.5 }],
+      },
+    });
+    ven.on('eventReceived', (event, kind) => received.push(`${kind}:${event.eventID}:${event.modificationNumber}`));
+    ven.on('eventCancelled', (event) => received.push(`cancelled:${event.eventID}`));
+    const registered = ven.next('registered');
+    await ven.start();
+    [{ venID }] = await registered;
+  });
+
+  afterAll(async () => {
+    await ven.stop();
+    await vtn.close();
+  });
+
+  test('registration binds the VEN and its reports at the VTN', async () => {
+    const record = await vtn.app.store.getVen(venID);
+    expect(record?.registrationID).toBeDefined();
+    expect(record?.fingerprint).toBeDefined();
+  });
+
+  test('an event created at the VTN reaches the VEN, whose opt-in comes back; a modification and a cancellation follow', async () => {
+    const start = Date.now() + 3_600_000;
+    const event = await vtn.app.core.createEvent({ marketContext: 'http://dso.example/program', activePeriod: { dtstart: formatDateTime(start), duration: 'PT30M' }, signals: [price], target: { venID: [venID] } });
+    const delivery = await eventually('the opt-in of modification 0', async () => {
+      const d = await vtn.app.store.getDelivery(event.eventID, venID);
+      return d?.responseMod === 0 ? d : undefined;
+    });
+    expect(delivery.responseOpt).toBe('optIn');
+    expect(received).toContain(`new:${event.eventID}:0`);
+
+    await vtn.app.core.modifyEvent(event.eventID, { marketContext: 'http://dso.example/program', activePeriod: { dtstart: formatDateTime(start + 600_000), duration: 'PT30M' }, signals: [price], target: { venID: [venID] } });
+    await eventually('the answer to modification 1', async () => ((await vtn.app.store.getDelivery(event.eventID, venID))?.responseMod === 1 ? true : undefined));
+    expect(received).toContain(`modified:${event.eventID}:1`);
+
+    await vtn.app.core.cancelEvent(event.eventID);
+    await eventually('the cancellation at the VEN', async () => (received.includes(`cancelled:${event.eventID}`) ? true : undefined));
+  });
+
+  test('an opt schedule from the VEN is recorded at the VTN', async () => {
+    const start = Date.now() + 7_200_000;
+    const optID = await ven.createOptSchedule({ optType: 'optOut', availability: [{ startMs: start, durationMs: 3_600_000 }] });
+    const opt = await vtn.app.store.getOpt(venID, optID);
+    expect(opt?.optType).toBe('optOut');
+  });
+
+  test('a one-shot report the VTN requests arrives as telemetry, stored with the VEN', async () => {
+    const reportRequestID = await vtn.app.core.requestReport(venID, { reportSpecifierID: 'TELEMETRY_USAGE', granularity: 'PT1M', reportBackDuration: 'PT0S' });
+    const rows = await eventually('telemetry from the VEN', async () => {
+      const data = await vtn.app.store.listReportData({ venID, reportRequestID });
+      return data.length > 0 ? data : undefined;
+    });
+    expect(rows[0]!.venID).toBe(venID);
+  });
+});
+
+describe('our push VEN against our VTN', () => {
+  const ecc = createDevCa('ec-p256');
+  const ca = ecc.root.certificatePem + ecc.intermediate.certificatePem;
+  const chain = (pair: KeyAndCertificate): KeyAndCertificate => ({ keyPem: pair.keyPem, certificatePem: pair.certificatePem + ecc.intermediate.certificatePem });
+  const names = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
+  const vtnCert = chain(issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'vtn', issuer: ecc.intermediate, ...names }));
+  const venCert = chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: 'charger-3', issuer: ecc.intermediate, ...names }));
+
+  test('the VTN pushes an event to the VEN listener and records the opt-in', async () => {
+    const vtn = await startVtn({
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0, token: 'integration-token-0123456789' },
+      storage: { type: 'sqlite', path: ':memory:' },
+      tlsMaterial: { credentials: [vtnCert], ca },
+      logger: pino({ level: 'silent' }),
+      processMetrics: false,
+    });
+    const ven = new VenClient({
+      vtnUrl: vtn.url,
+      venName: 'charger-3',
+      tls: { certPem: venCert.certificatePem, keyPem: venCert.keyPem, caPem: ca },
+      push: { port: 0, host: '127.0.0.1' },
+      logger: silentLogger,
+    });
+    try {
+      const registered = ven.next('registered');
+      await ven.start();
+      const [{ venID }] = await registered;
+      expect((await vtn.app.store.getVen(venID))?.transportAddress).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const event = await vtn.app.core.createEvent({
+        marketContext: 'http://dso.example/program',
+        activePeriod: { dtstart: formatDateTime(Date.now() + 3_600_000), duration: 'PT30M' },
+        signals: [
+          { intervals: [{ duration: 'PT30M', uid: '0', signalPayload: 1 }], signalName: 'SIMPLE', signalType: 'level', signalID: 'simple' },
+        ],
+        target: { venID: [venID] },
+      });
+      const delivery = await eventually('the pushed event answered', async () => {
+        const d = await vtn.app.store.getDelivery(event.eventID, venID);
+        return d?.responseMod === 0 ? d : undefined;
+      });
+      expect(delivery.responseOpt).toBe('optIn');
+    } finally {
+      await ven.stop();
+      await vtn.close();
+    }
+  });
+});

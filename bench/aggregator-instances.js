@@ -3,6 +3,7 @@
 // L "city-1M" (houses on service lines, feeders behind transformers, one substation grid connection).
 // Every random number is SplitMix64 of (seed, house, field), so an instance does not depend on the
 // order in which it is built.
+const A = require('@oadr-kit/aggregator');
 const MASK = (1n << 64n) - 1n;
 
 function splitmix(x) {
@@ -53,31 +54,29 @@ function netLoad(seed, h) {
 }
 
 /**
- * The network of `feeders` x `housesPerFeeder` houses as plain data (a NetworkSpec, so worker
- * threads can rebuild their blocks), with the device counts.
+ * Generates the nets and devices of `feeders` x `housesPerFeeder` houses into `sink` (net(id,
+ * parent) and device(kind, id, parameters, nets)); returns the device counts.
  */
-function feederSpec({ feeders, housesPerFeeder = 100, seed = 1 }) {
+function generateFeeders({ feeders, housesPerFeeder = 100, seed = 1 }, sink) {
   const H = feeders * housesPerFeeder;
-  const horizon = { slots: T, slotHours: DT };
   const battery = pick(seed, 11, H, 0.5);
   const ev = pick(seed, 12, H, 0.3);
   const heatPump = pick(seed, 13, H, 0.3);
   const outdoor = hours.map((x) => 6 + 4 * Math.sin((Math.PI * (x - 9)) / 12));
-  const nets = [{ id: 'substation' }];
-  const devices = [];
-  const add = (kind, id, parameters, at) => devices.push({ kind, id, parameters, nets: at });
+  sink.net('substation');
+  const add = (kind, id, parameters, at) => sink.device(kind, id, parameters, at);
   const counts = { houses: H, fixed: 0, batteries: 0, evs: 0, heatPumps: 0, serviceLines: 0, transformers: 0, grid: 1 };
   let importCap = 0;
   for (let f = 0; f < feeders; f++) {
     const feeder = `feeder-${f}`;
-    nets.push({ id: feeder, parent: 'substation' });
+    sink.net(feeder, 'substation');
     add('transformer', `transformer-${f}`, { capacityKw: 150 }, ['substation', feeder]);
     counts.transformers++;
     const aggregate = new Float64Array(T);
     for (let k = 0; k < housesPerFeeder; k++) {
       const h = f * housesPerFeeder + k;
       const house = `house-${h}`;
-      nets.push({ id: house, parent: feeder });
+      sink.net(house, feeder);
       add('line', `service-${h}`, { capacityKw: 10 }, [feeder, house]);
       const load = netLoad(seed, h);
       load.forEach((x, t) => (aggregate[t] += x));
@@ -107,17 +106,54 @@ function feederSpec({ feeders, housesPerFeeder = 100, seed = 1 }) {
     importCap += 0.8 * Math.max(...aggregate);
   }
   add('grid-connection', 'grid', { importPrice: touPrice(), exportPrice: 0.05, quadraticCost: 0.05 / H, importLimitKw: importCap, exportLimitKw: 2 * H }, ['substation']);
-  return { spec: { horizon, nets, devices }, counts };
+  return counts;
+}
+
+const HORIZON = { slots: T, slotHours: DT };
+
+/** The instance as plain data (a NetworkSpec, so worker threads can rebuild their blocks), with the device counts. */
+function feederSpec(options) {
+  const nets = [];
+  const devices = [];
+  const counts = generateFeeders(options, {
+    net: (id, parent) => nets.push(parent === undefined ? { id } : { id, parent }),
+    device: (kind, id, parameters, at) => devices.push({ kind, id, parameters, nets: at }),
+  });
+  return { spec: { horizon: HORIZON, nets, devices }, counts };
+}
+
+/**
+ * The instance built straight into a network, device by device, so a million devices never exist
+ * twice (as plain data and as objects) at the same time; with its penalty weights.
+ */
+function feederNetwork(options) {
+  const builder = new A.NetworkBuilder(HORIZON);
+  const weights = {};
+  const counts = generateFeeders(options, {
+    net: (id, parent) => builder.addNet(id, parent === undefined ? {} : { parent }),
+    device: (kind, id, parameters, at) => {
+      builder.addDevice(A.createDevice(kind, id, parameters, HORIZON), at);
+      const w = weightOf(kind);
+      if (w !== undefined) weights[id] = w;
+    },
+  });
+  return { network: builder.build(), weights, counts };
 }
 
 /** Penalty weights of feeder instances: a net's balancing terminal absorbs more of its imbalance. */
 function feederWeights(spec) {
   const weights = {};
   for (const d of spec.devices) {
-    if (d.kind === 'line') weights[d.id] = 0.3;
-    if (d.kind === 'transformer' || d.kind === 'grid-connection') weights[d.id] = 0.01;
+    const w = weightOf(d.kind);
+    if (w !== undefined) weights[d.id] = w;
   }
   return weights;
 }
 
-module.exports = { feederSpec, feederWeights };
+function weightOf(kind) {
+  if (kind === 'line') return 0.3;
+  if (kind === 'transformer' || kind === 'grid-connection') return 0.01;
+  return undefined;
+}
+
+module.exports = { feederSpec, feederNetwork, feederWeights };

@@ -37,11 +37,13 @@ export interface LqModel {
 const RELAX = 1.6;
 
 /**
- * Per-thread scratch shared by all solvers of a horizon length: the inner targets and the linear
- * terms of one Riccati pass live only within one solve, and a city has hundreds of thousands of
- * solvers, so they are not worth a copy each.
+ * Per-thread scratch shared by all solvers of a horizon length: the dynamics-exact iterate, the
+ * inner targets and the linear terms of one Riccati pass live only within one solve (the warm
+ * start is the boxed copy and its dual), and a city has hundreds of thousands of solvers, so they
+ * are not worth a copy each.
  */
 interface Scratch {
+  readonly x: Float64Array;
   readonly zeta: Float64Array;
   readonly h: Float64Array;
   readonly gamma: Float64Array;
@@ -50,7 +52,7 @@ const scratches = new Map<number, Scratch>();
 function scratchFor(T: number): Scratch {
   let s = scratches.get(T);
   if (s === undefined) {
-    s = { zeta: new Float64Array(3 * T), h: new Float64Array(T), gamma: new Float64Array(2 * T) };
+    s = { x: new Float64Array(3 * T), zeta: new Float64Array(3 * T), h: new Float64Array(T), gamma: new Float64Array(2 * T) };
     scratches.set(T, s);
   }
   return s;
@@ -75,8 +77,8 @@ export function sharedZeros(T: number): Float64Array {
  */
 export class BoxLqSolver {
   readonly model: LqModel;
-  /** Last inner solution (u0 | u1 | s, T each); satisfies the dynamics exactly. */
-  readonly x: Float64Array;
+  /** Inner solution of the current solve (u0 | u1 | s, T each); satisfies the dynamics exactly. */
+  private readonly x: Float64Array;
   private readonly z: Float64Array;
   private readonly w: Float64Array;
   private readonly zeta: Float64Array;
@@ -87,10 +89,10 @@ export class BoxLqSolver {
   constructor(model: LqModel) {
     this.model = model;
     const T = model.slots;
-    this.x = new Float64Array(3 * T);
     this.z = new Float64Array(3 * T);
     this.w = new Float64Array(3 * T);
     const scratch = scratchFor(T);
+    this.x = scratch.x;
     this.zeta = scratch.zeta;
     this.h = scratch.h;
     this.gamma = scratch.gamma;
@@ -99,7 +101,6 @@ export class BoxLqSolver {
 
   /** Takes over another solver's warm start (same model). */
   copyStateFrom(other: BoxLqSolver): void {
-    this.x.set(other.x);
     this.z.set(other.z);
     this.w.set(other.w);
   }
@@ -113,7 +114,6 @@ export class BoxLqSolver {
       this.z[T + t] = clip(0, m.lo1[t]!, m.hi1[t]!);
       this.z[2 * T + t] = clip(m.initialState, m.loState[t]!, m.hiState[t]!);
     }
-    this.x.set(this.z);
     this.w.fill(0);
   }
 

@@ -15,7 +15,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  certify: { summary: 'run the 2.0b certification cases against a VTN', run: certifyCommand },
+  certify: { summary: 'run the 2.0b certification cases against a VTN or a VEN', run: certifyCommand },
   certs: { summary: 'make a development PKI: CAs, VTN and VEN certificates', run: certsCommand },
   demo: { summary: 'negotiate the 39-house community day-ahead schedule on the embedded defaults', run: demoCommand },
   negotiate: { summary: 'negotiate a community schedule with the ADMM engine, in-process', run: negotiateCommand },

@@ -18,6 +18,8 @@ export interface CertificationCase<Context> {
   readonly checks: readonly string[];
   /** Default per-case limit; the runner's option overrides it. */
   readonly timeoutMs?: number;
+  /** Why the case cannot run against this context (the report shows it skipped with the reason). */
+  unavailable?(context: Context): string | undefined;
   run(context: Context, signal: AbortSignal): Promise<void>;
 }
 

@@ -30,9 +30,11 @@ export async function runCases<Context>(
   const results: CaseResult[] = [];
   for (const testCase of cases) {
     const selected = selectors.length === 0 || selectors.some((s) => matchesSelector(testCase.id, s));
-    const result = selected
-      ? await runOne(testCase, context, testCase.timeoutMs ?? options.timeoutMs ?? 30_000, now)
-      : { id: testCase.id, title: testCase.title, outcome: 'skipped' as const, reason: 'not selected', findings: [], durationMs: 0 };
+    const unavailable = selected ? testCase.unavailable?.(context) : 'not selected';
+    const result =
+      unavailable === undefined
+        ? await runOne(testCase, context, testCase.timeoutMs ?? options.timeoutMs ?? 30_000, now)
+        : { id: testCase.id, title: testCase.title, outcome: 'skipped' as const, reason: unavailable, findings: [], durationMs: 0 };
     results.push(result);
     options.onResult?.(result);
   }

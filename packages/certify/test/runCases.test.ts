@@ -67,6 +67,12 @@ describe('runCases', () => {
     }
   });
 
+  test('a case that cannot run against the context is skipped with its reason', async () => {
+    const needsLog = { ...testCase('N1_0080_TH_VEN', async () => undefined), unavailable: (log: Log) => (log.length === 0 ? 'needs a log line' : undefined) };
+    expect((await runCases([needsLog], []))[0]).toMatchObject({ outcome: 'skipped', reason: 'needs a log line' });
+    expect((await runCases([needsLog], ['x']))[0]).toMatchObject({ outcome: 'passed' });
+  });
+
   test('a run where everything passes or is skipped is ok', async () => {
     const results = await runCases(cases, [], { select: ['N1_0010_TH_VEN'] });
     expect(summarize(results).ok).toBe(true);

@@ -19,7 +19,7 @@ describe('the VTN pull suite against our own VTN over mutual TLS', () => {
 
   afterAll(async () => {
     await context.ven.close();
-    await context.stranger.close();
+    await context.stranger?.close();
     await vtn.close();
   });
 

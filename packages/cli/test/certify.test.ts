@@ -52,7 +52,14 @@ describe('oadr certify vtn', () => {
   test('--select runs only the matching cases', async () => {
     const { code, out } = await run(['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0010_TH_VEN,G1_*'], cwd);
     expect(code).toBe(0);
-    expect(out).toContain('2 passed, 0 failed, 0 errors, 7 skipped');
+    expect(out).toContain('2 passed, 0 failed, 0 errors, 8 skipped');
+    expect(out).toMatch(/N1_0080_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+not selected/);
+  });
+
+  test('without a second certificate N1_0080 is reported skipped, with the reason', async () => {
+    const { code, out } = await run(['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0080_TH_VEN'], cwd);
+    expect(code).toBe(0);
+    expect(out).toMatch(/N1_0080_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+needs a second certificate the VTN never registered/);
   });
 
   test('a VTN that cannot be reached makes the selected case an error and exits 1', async () => {

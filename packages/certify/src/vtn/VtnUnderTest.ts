@@ -3,10 +3,10 @@ import { EXAMPLES } from '@oadr-kit/protocol/examples';
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 
-/** What VTN cases run against: the harness's VEN, and a second party the VTN never registered. */
+/** What VTN cases run against: the harness's VEN, and a second party the VTN never registered (for N1_0080). */
 export interface VtnUnderTest {
   readonly ven: HarnessVen;
-  readonly stranger: HarnessVen;
+  readonly stranger?: HarnessVen;
 }
 
 /** Registers the harness VEN as a pull VEN (oadrCreatePartyRegistration) and keeps what the VTN assigned. */

@@ -157,7 +157,9 @@ export const N1_0080: VtnCase = {
   title: 'A party the VTN never registered gets no OpenADR payload back',
   ...pull,
   checks: ['TH N0_5080 (send...WithNoResponse)', 'CHECKLIST 9.14'],
+  unavailable: ({ stranger }) => (stranger === undefined ? 'needs a second certificate the VTN never registered' : undefined),
   async run({ stranger }) {
+    if (stranger === undefined) throw new CaseFailure('no unregistered party to send from');
     const reply = await stranger.post('EiOpt', {
       type: 'oadrCreateOpt',
       body: {

@@ -62,7 +62,7 @@ function readSettings() {
 
 async function main() {
   const { createDevCa, issueCertificate, venFingerprint, normalizeFingerprint } = require('@oadr-kit/security');
-  const { startVtn } = require('@oadr-kit/vtn');
+  const { newVenRecord, startVtn } = require('@oadr-kit/vtn');
   const pino = require('pino');
 
   process.stderr.write('making the PKI\n');
@@ -93,25 +93,14 @@ async function main() {
     const fingerprints = pollers.map((p) => normalizeFingerprint(venFingerprint(p.certificatePem)));
     await store.transaction(async (tx) => {
       for (let i = 0; i < VENS; i++) {
-        await tx.saveVen({
-          venID: `ven-${i}`,
-          venName: undefined,
-          registrationID: `reg-${i}`,
-          // Connections use the first CONNECTIONS identities; the rest carry fingerprints of their own.
-          fingerprint: fingerprints[i] ?? `e${i.toString(16).padStart(19, '0')}`,
-          approved: true,
-          profileName: '2.0b',
-          transportName: 'simpleHttp',
-          transportAddress: undefined,
-          httpPullModel: true,
-          reportOnly: false,
-          xmlSignature: false,
-          groupIDs: [],
-          resourceIDs: [],
-          partyIDs: [],
-          createdAt: now,
-          registeredAt: now,
-        });
+        await tx.saveVen(
+          newVenRecord(`ven-${i}`, now, {
+            registrationID: `reg-${i}`,
+            // Connections use the first CONNECTIONS identities; the rest carry fingerprints of their own.
+            fingerprint: fingerprints[i] ?? `e${i.toString(16).padStart(19, '0')}`,
+            registeredAt: now,
+          }),
+        );
       }
     });
 

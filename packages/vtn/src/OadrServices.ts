@@ -8,6 +8,7 @@ import {
   type OadrReportRequest,
   type ServiceName,
 } from '@oadr-kit/protocol';
+import { newVenRecord } from './domain/newVenRecord.js';
 import type { VenRecord, VtnRepository } from './store/VtnStore.js';
 import { newId, type VtnCore } from './VtnCore.js';
 
@@ -280,24 +281,7 @@ export class OadrServices {
       if (body.registrationID !== undefined && body.registrationID !== ven?.registrationID) {
         throw this.fail(m, ResponseCode.INVALID_ID, `unknown registrationID ${body.registrationID}`, body.venID);
       }
-      const base: VenRecord = ven ?? {
-        venID: newId(),
-        venName: undefined,
-        registrationID: undefined,
-        fingerprint: identity.fingerprint,
-        approved: core.config.registration.autoApprove,
-        profileName: '2.0b',
-        transportName: 'simpleHttp',
-        transportAddress: undefined,
-        httpPullModel: true,
-        reportOnly: false,
-        xmlSignature: false,
-        groupIDs: [],
-        resourceIDs: [],
-        partyIDs: [],
-        createdAt: now,
-        registeredAt: undefined,
-      };
+      const base: VenRecord = ven ?? newVenRecord(newId(), now, { fingerprint: identity.fingerprint, approved: core.config.registration.autoApprove });
       const updated: VenRecord = {
         ...base,
         venName: body.oadrVenName ?? base.venName,

@@ -10,6 +10,7 @@ export { xmlSignatureHooks, type XmlSignatureOptions } from './xmlSignatureHooks
 export { OadrServices, SERVICE_MESSAGES, errorReply, type RequestIdentity, type ServiceReply, type SignatureHooks } from './OadrServices.js';
 export { Pusher, backoffMs, pushUrl } from './Pusher.js';
 export { eventStatus, eventTimes, orderEvents, toOadrEvent, visibleUntil, FOREVER } from './domain/eventLifecycle.js';
+export { newVenRecord } from './domain/newVenRecord.js';
 export { eventTargetFor, targetsVen } from './domain/targets.js';
 export { choosePollAnswer, type PollAnswer } from './domain/pollOrder.js';
 export type { VtnMetrics } from './metrics.js';

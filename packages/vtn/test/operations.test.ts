@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createSqliteStore, startVtn, VTN_SCHEMA_DIR, type VtnStore } from '../src/index.js';
+import { createSqliteStore, newVenRecord, startVtn, VTN_SCHEMA_DIR, type VtnStore } from '../src/index.js';
 import { expectType, startHarness } from './helpers/harness.js';
 
 describe('operations', () => {
@@ -43,24 +43,7 @@ describe('operations', () => {
       },
     });
     const h = await startHarness({ store: slow });
-    await base.saveVen({
-      venID: 'v',
-      venName: undefined,
-      registrationID: 'r',
-      fingerprint: undefined,
-      approved: true,
-      profileName: '2.0b',
-      transportName: 'simpleHttp',
-      transportAddress: undefined,
-      httpPullModel: true,
-      reportOnly: false,
-      xmlSignature: false,
-      groupIDs: [],
-      resourceIDs: [],
-      partyIDs: [],
-      createdAt: 0,
-      registeredAt: 0,
-    });
+    await base.saveVen(newVenRecord('v', 0, { registrationID: 'r', registeredAt: 0 }));
     const inFlight = h.post('OadrPoll', { type: 'oadrPoll', body: { venID: 'v' } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const closing = h.vtn.close();

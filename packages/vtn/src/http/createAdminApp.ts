@@ -8,6 +8,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { formatAjvErrors, VTN_SCHEMA_DIR } from '../config.js';
 import { eventStatus, toOadrEvent } from '../domain/eventLifecycle.js';
+import { newVenRecord } from '../domain/newVenRecord.js';
 import type { VtnMetrics } from '../metrics.js';
 import type { EventRecord, VenRecord } from '../store/VtnStore.js';
 import type { EventInput, ReportRequestInput, VtnCore } from '../VtnCore.js';
@@ -156,24 +157,13 @@ export function createAdminApp(options: AdminAppOptions): Koa {
       const venID = input.venID ?? randomUUID();
       if ((await tx.getVen(venID)) !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, `VEN ${venID} exists already`);
       if (fingerprint !== undefined && (await tx.getVenByFingerprint(fingerprint)) !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, 'another VEN has this fingerprint');
-      const record: VenRecord = {
-        venID,
+      const record = newVenRecord(venID, core.clock(), {
         venName: input.venName,
-        registrationID: undefined,
         fingerprint,
-        approved: true,
-        profileName: '2.0b',
-        transportName: 'simpleHttp',
-        transportAddress: undefined,
-        httpPullModel: true,
-        reportOnly: false,
-        xmlSignature: false,
         groupIDs: input.groupIDs ?? [],
         resourceIDs: input.resourceIDs ?? [],
         partyIDs: input.partyIDs ?? [],
-        createdAt: core.clock(),
-        registeredAt: undefined,
-      };
+      });
       await tx.saveVen(record);
       return record;
     });

@@ -1,29 +1,11 @@
 import type { MessageBody, OadrReportRequest } from '@oadr-kit/protocol';
-import type { EventRecord, VenRecord, VtnStore } from '../../src/index.js';
+import { newVenRecord, type EventRecord, type VenRecord, type VtnStore } from '../../src/index.js';
 import { postgresFactory, sqliteFactory, type StoreFactory } from '../helpers/stores.js';
 
 const T0 = Date.UTC(2026, 10, 27, 12);
 
 function ven(venID: string, extra: Partial<VenRecord> = {}): VenRecord {
-  return {
-    venID,
-    venName: `name of ${venID}`,
-    registrationID: `reg-${venID}`,
-    fingerprint: undefined,
-    approved: true,
-    profileName: '2.0b',
-    transportName: 'simpleHttp',
-    transportAddress: undefined,
-    httpPullModel: true,
-    reportOnly: false,
-    xmlSignature: false,
-    groupIDs: [],
-    resourceIDs: [],
-    partyIDs: [],
-    createdAt: T0,
-    registeredAt: T0,
-    ...extra,
-  };
+  return { ...newVenRecord(venID, T0, { venName: `name of ${venID}`, registrationID: `reg-${venID}`, registeredAt: T0 }), ...extra };
 }
 
 function event(eventID: string, extra: Partial<EventRecord> = {}): EventRecord {

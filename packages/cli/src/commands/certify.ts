@@ -75,13 +75,18 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
     const results = await runCases(VTN_PULL_CASES, stranger === undefined ? { ven } : { ven, stranger }, {
       timeoutMs,
       ...(select === undefined ? {} : { select }),
-      onResult: (r) => io.stderr.write(`${r.outcome === 'passed' ? 'pass' : r.outcome}  ${r.id}\n`),
+      onResult: (r) => progressLine(r, io),
     });
     return report('oadr certify vtn (pull)', results, values, io);
   } finally {
     await ven.close();
     await stranger?.close();
   }
+}
+
+/** One line per finished case on stderr, so a long run shows where it is. */
+function progressLine(result: CaseResult, io: CliIo): void {
+  io.stderr.write(`${result.outcome === 'passed' ? 'pass' : result.outcome}  ${result.id}\n`);
 }
 
 function report(title: string, results: readonly CaseResult[], values: { junit?: string | undefined; html?: string | undefined }, io: CliIo): ExitCode {
@@ -124,7 +129,7 @@ async function certifyVen(argv: readonly string[], io: CliIo): Promise<ExitCode>
     const results = await runCases(VEN_PULL_CASES, { vtn }, {
       timeoutMs,
       ...(select === undefined ? {} : { select }),
-      onResult: (r) => io.stderr.write(`${r.outcome === 'passed' ? 'pass' : r.outcome}  ${r.id}\n`),
+      onResult: (r) => progressLine(r, io),
     });
     return report('oadr certify ven (pull)', results, values, io);
   } finally {

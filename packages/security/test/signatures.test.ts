@@ -2,7 +2,10 @@ import { PayloadSigner, PayloadVerifier, SecurityError, SecurityErrorCode, venFi
 import { distributeEvent96 } from './helpers/distributeEvent.js';
 import { caBundle, devCa, endEntity } from './helpers/pki.js';
 
-const NOW = Date.parse('2026-11-27T00:00:00Z');
+// The test clock: a whole second a minute from now. Certificates made by the helpers are valid from
+// the moment they are issued, so a fixed date would make every one of them "not yet valid" once
+// the real clock passed it.
+const NOW = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
 
 function signerFor(keyAlgorithm: KeyAlgorithm, extra: { canonicalization?: 'inclusive' | 'exclusive'; at?: number } = {}) {
   const pair = endEntity('ven', keyAlgorithm);
@@ -53,7 +56,7 @@ describe('signing and verifying oadrPayload', () => {
     expect(signed).toContain('<oadr:oadrSignedObject oadr:Id="oadrSignedObject">');
     expect(signed).toContain('<ds:Reference URI="#oadrSignedObject">');
     expect(signed).toContain('<ds:Reference URI="#oadrReplayProtect" Type="http://www.w3.org/2000/09/xmldsig#SignatureProperties">');
-    expect(signed).toContain('<dsp:ReplayProtect xmlns:dsp="http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties"><dsp:timestamp>2026-11-27T00:00:00.000Z</dsp:timestamp>');
+    expect(signed).toContain(`<dsp:ReplayProtect xmlns:dsp="http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties"><dsp:timestamp>${new Date(NOW).toISOString()}</dsp:timestamp>`);
     expect(signed.match(/<ds:X509Certificate>/g)).toHaveLength(2);
     expect(signed.indexOf('</ds:Signature>')).toBeLessThan(signed.indexOf('<oadr:oadrSignedObject'));
   });

@@ -32,3 +32,13 @@ export { RemoteTerminal } from './devices/RemoteTerminal.js';
 export { StorageDevice } from './devices/StorageDevice.js';
 export { TargetFollower, type TargetFollowerParameters } from './devices/TargetFollower.js';
 export { communityNetwork, communityNetworkSpec, type CommunityInstance, type CommunityNetwork } from './communityNetwork.js';
+export { VenModel, type VenModelOptions } from './VenModel.js';
+export {
+  COMMUNITY_NET,
+  memberDevices,
+  negotiationNetwork,
+  type GridModel,
+  type MemberDeviceSpec,
+  type NegotiationMember,
+  type NegotiationNetwork,
+} from './negotiationNetwork.js';

@@ -22,7 +22,7 @@ import type { TimerHandle } from './Clock.js';
 import { buildCreatedEvent, EventEngine, executionPhase, toVenEvent, type ExecutionPhase, type OptDecisions, type VenEvent } from './EventEngine.js';
 import { PushListener } from './PushListener.js';
 import { ReportRunner } from './ReportRunner.js';
-import { dataReport, metadataReports, readReportRequests, type ReportSample } from './reports.js';
+import { dataReport, metadataReports, readReportRequests, specifierIdOf, type ReportSample } from './reports.js';
 import { EMPTY_STATE, type Registration, type StoredReportRequest, type VenState } from './StateStore.js';
 import { TypedEmitter } from './TypedEmitter.js';
 import { resolveVenOptions, type ResolvedVenOptions, type VenClientOptions } from './VenOptions.js';
@@ -685,7 +685,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
 
   async #sendReport(request: StoredReportRequest, samples: readonly ReportSample[]): Promise<void> {
     const registration = this.#requireRegistrationState();
-    const reportName = this.options.reports.find((capability) => capability.reportName === request.reportSpecifierID)?.reportName ?? request.reportSpecifierID;
+    const reportName = this.options.reports.find((capability) => specifierIdOf(capability) === request.reportSpecifierID)?.reportName ?? request.reportSpecifierID;
     const report = dataReport(request, reportName, samples, this.now());
     const answer = await this.#exchange('EiReport', { type: 'oadrUpdateReport', body: { requestID: randomUUID(), oadrReport: [report], venID: registration.venID } });
     if (answer?.type !== 'oadrUpdatedReport') throw unexpected('oadrUpdateReport', answer);

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './Clock.js';
 import { STANDARD_SIGNALS, type VenEvent, type VenTargets } from './EventEngine.js';
 import { isLogger, silentLogger, type Logger } from './Logger.js';
+import { specifierIdOf } from './reports.js';
 import { FileStateStore, MemoryStateStore, type VenStateStore } from './StateStore.js';
 import { VenError, VenErrorCode } from './VenError.js';
 
@@ -41,11 +42,16 @@ export interface VenXmlSignature {
   verify(payloadXml: string): unknown;
 }
 
-/** A data point the VEN can report; data points of one `reportName` form one report. */
+/** A data point the VEN can report; data points of one report specifier form one report. */
 export interface ReportCapability {
   /** Unique within the VEN. */
   readonly rID: string;
   readonly reportName: 'TELEMETRY_STATUS' | 'TELEMETRY_USAGE' | 'HISTORY_USAGE' | `x-${string}`;
+  /**
+   * The report specifier the point is registered and requested under (default: `reportName`); two
+   * reports of one name, such as measured and projected usage, need two specifiers.
+   */
+  readonly reportSpecifierID?: string;
   readonly reportType: ReportDescription['reportType'];
   readonly readingType: ReportDescription['readingType'];
   readonly itemBase?: ItemBase;
@@ -334,6 +340,12 @@ function validateReports(reports: readonly ReportCapability[]): void {
     rIDs.add(report.rID);
     positiveInteger(report.minPeriodMs, `${field}.minPeriodMs`, 0);
     positiveInteger(report.maxPeriodMs, `${field}.maxPeriodMs`, 0, report.minPeriodMs);
+    if (report.reportSpecifierID !== undefined) nonEmptyString(report.reportSpecifierID, `${field}.reportSpecifierID`);
+    // One specifier is one metadata report, which has one name.
+    const sibling = reports.find((other) => specifierIdOf(other) === specifierIdOf(report));
+    if (sibling !== undefined && sibling.reportName !== report.reportName) {
+      throw invalid(`${field}.reportName`, `is ${report.reportName}, but specifier ${specifierIdOf(report)} already has ${sibling.reportName}`);
+    }
   });
   const names = new Set(reports.map((report) => report.reportName));
   // A VEN that registers reports must register both telemetry reports (CHECKLIST §4.1).

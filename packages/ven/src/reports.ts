@@ -18,16 +18,19 @@ import type { ReportCapability, ReportReading } from './VenOptions.js';
  * and the oadrReport it sends. Timers live in ReportRunner.
  */
 
-/** The reportSpecifierID a report of the VEN is registered under: its report name. */
-export function specifierIdOf(reportName: string): string {
-  return reportName;
+/** The reportSpecifierID a data point is registered under: its own, else its report name. */
+export function specifierIdOf(capability: ReportCapability): string {
+  return capability.reportSpecifierID ?? capability.reportName;
 }
 
-/** The metadata reports (oadrRegisterReport body minus requestID/venID): one per report name (CHECKLIST §4.2). */
+/**
+ * The metadata reports (oadrRegisterReport body minus requestID/venID): one per report specifier
+ * (CHECKLIST §4.2), named after the report name its data points share.
+ */
 export function metadataReports(capabilities: readonly ReportCapability[], nowMs: number): OadrReport[] {
-  const byName = new Map<string, ReportCapability[]>();
-  for (const capability of capabilities) byName.set(capability.reportName, [...(byName.get(capability.reportName) ?? []), capability]);
-  return [...byName].map(([reportName, points]) => ({
+  const bySpecifier = new Map<string, ReportCapability[]>();
+  for (const capability of capabilities) bySpecifier.set(specifierIdOf(capability), [...(bySpecifier.get(specifierIdOf(capability)) ?? []), capability]);
+  return [...bySpecifier].map(([reportSpecifierID, points]) => ({
     // How much history the VEN can deliver: it samples on request and keeps none beyond a request.
     duration: formatDuration(Math.max(...points.map((point) => point.maxPeriodMs))),
     oadrReportDescription: points.map(
@@ -41,8 +44,8 @@ export function metadataReports(capabilities: readonly ReportCapability[], nowMs
       }),
     ),
     reportRequestID: '0',
-    reportSpecifierID: specifierIdOf(reportName),
-    reportName: `METADATA_${reportName}` as OadrReport['reportName'],
+    reportSpecifierID,
+    reportName: `METADATA_${points[0]!.reportName}` as OadrReport['reportName'],
     createdDateTime: formatDateTime(nowMs),
   }));
 }
@@ -64,7 +67,7 @@ export function readReportRequests(requests: readonly OadrReportRequest[], capab
       metadataRequestIDs.push(reportRequestID);
       continue;
     }
-    const points = capabilities.filter((capability) => specifierIdOf(capability.reportName) === reportSpecifier.reportSpecifierID);
+    const points = capabilities.filter((capability) => specifierIdOf(capability) === reportSpecifier.reportSpecifierID);
     if (points.length === 0) {
       return { ok: false, responseCode: ResponseCode.INVALID_ID, description: `unknown reportSpecifierID ${reportSpecifier.reportSpecifierID}` };
     }

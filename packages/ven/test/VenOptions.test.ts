@@ -62,6 +62,8 @@ describe('resolveVenOptions', () => {
     ['supportedSignals that is not an array', { ...good, supportedSignals: 'SIMPLE' }, 'supportedSignals'],
     ['a repeated rID', { ...good, reports: [...DEFAULT_REPORT_CAPABILITIES, DEFAULT_REPORT_CAPABILITIES[0]] }, 'reports[2].rID'],
     ['a report whose max period is below its min', { ...good, reports: [{ ...DEFAULT_REPORT_CAPABILITIES[0], maxPeriodMs: 1 }, DEFAULT_REPORT_CAPABILITIES[1]] }, 'reports[0].maxPeriodMs'],
+    ['an empty reportSpecifierID', { ...good, reports: [...DEFAULT_REPORT_CAPABILITIES, { ...DEFAULT_REPORT_CAPABILITIES[1], rID: 'p2', reportSpecifierID: '' }] }, 'reports[2].reportSpecifierID'],
+    ['one specifier under two report names', { ...good, reports: [...DEFAULT_REPORT_CAPABILITIES, { ...DEFAULT_REPORT_CAPABILITIES[1], rID: 'p2', reportName: 'HISTORY_USAGE', reportSpecifierID: 'TELEMETRY_USAGE' }] }, 'reports[2].reportName'],
     ['push without a port', { ...good, push: {} }, 'push.port'],
     ['push with a bad transport address', { ...good, push: { port: 0, transportAddress: 'ven' } }, 'push.transportAddress'],
     ['an xmlSignature without verify', { ...good, xmlSignature: { sign: (xml: string) => xml } }, 'xmlSignature'],

@@ -3,7 +3,7 @@ import { dataReport, metadataReports, readReportRequests } from '../src/reports.
 import { ReportRunner } from '../src/ReportRunner.js';
 import type { StoredReportRequest } from '../src/StateStore.js';
 import { VenClient } from '../src/VenClient.js';
-import { DEFAULT_REPORT_CAPABILITIES } from '../src/VenOptions.js';
+import { DEFAULT_REPORT_CAPABILITIES, type ReportCapability } from '../src/VenOptions.js';
 import { FakeVtn } from './helpers/FakeVtn.js';
 import { MIN, T0 } from './helpers/events.js';
 import { ManualClock } from './helpers/ManualClock.js';
@@ -35,6 +35,26 @@ describe('metadata reports (CHECKLIST §4.2)', () => {
       readingType: 'Direct Read',
       oadrSamplingRate: { oadrMinPeriod: 'PT1M', oadrMaxPeriod: 'PT1H', oadrOnChange: false },
     });
+  });
+});
+
+describe('report specifiers of their own', () => {
+  const projected: ReportCapability = { ...(DEFAULT_REPORT_CAPABILITIES[1] as ReportCapability), rID: 'forecast', readingType: 'Projected', reportSpecifierID: 'x-FORECAST' };
+  const capabilities = [...DEFAULT_REPORT_CAPABILITIES, projected];
+
+  it('registers a metadata report per specifier, named after its report name', () => {
+    const reports = metadataReports(capabilities, T0);
+    expect(reports.map((r) => [r.reportName, r.reportSpecifierID, r.oadrReportDescription?.map((d) => d.rID)])).toEqual([
+      ['METADATA_TELEMETRY_STATUS', 'TELEMETRY_STATUS', ['status']],
+      ['METADATA_TELEMETRY_USAGE', 'TELEMETRY_USAGE', ['power']],
+      ['METADATA_TELEMETRY_USAGE', 'x-FORECAST', ['forecast']],
+    ]);
+  });
+
+  it('matches requests on the specifier, not the report name', () => {
+    const result = readReportRequests([reportRequest({ id: 'f', specifier: 'x-FORECAST', rIDs: ['forecast'] })], capabilities, T0);
+    expect(result.ok && result.requests.map((r) => [r.reportSpecifierID, r.rIDs])).toEqual([['x-FORECAST', ['forecast']]]);
+    expect(readReportRequests([reportRequest({ specifier: 'TELEMETRY_USAGE', rIDs: ['forecast'] })], capabilities, T0)).toMatchObject({ ok: false, description: 'unknown rID forecast in TELEMETRY_USAGE' });
   });
 });
 

@@ -5,6 +5,7 @@ import {
   type MessageBody,
   type MessageType,
   type OadrMessage,
+  type OadrReport,
   type OadrReportRequest,
   type ServiceName,
 } from '@oadr-kit/protocol';
@@ -572,6 +573,7 @@ export class OadrServices {
     const outcome = await this.core.store.transaction(async (tx) => {
       const cancelled: string[] = [];
       const problems: string[] = [];
+      const stored: OadrReport[] = [];
       let index = 0;
       for (const report of body.oadrReport ?? []) {
         const position = index++;
@@ -590,7 +592,7 @@ export class OadrServices {
           problems.push(`rID ${strays[0] ?? ''} was not requested by ${report.reportRequestID}`);
           continue;
         }
-        await tx.insertReportData({
+        const inserted = await tx.insertReportData({
           venID: ven.venID,
           reportRequestID: report.reportRequestID,
           reportSpecifierID: report.reportSpecifierID,
@@ -601,11 +603,13 @@ export class OadrServices {
           receivedAt: now,
           report,
         });
+        if (inserted) stored.push(report);
         if (request.status === 'pending') await tx.setReportRequestStatus(request.reportRequestID, 'active');
         if (request.status === 'cancelled') cancelled.push(request.reportRequestID);
       }
-      return { cancelled, problems };
+      return { cancelled, problems, stored };
     });
+    if (outcome.stored.length > 0) this.core.reportsStored(ven.venID, outcome.stored);
     const code = outcome.problems.length > 0 ? ResponseCode.INVALID_ID : ResponseCode.OK;
     const description = outcome.problems.length > 0 ? outcome.problems.join('; ') : 'OK';
     return this.payload(

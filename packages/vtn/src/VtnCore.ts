@@ -7,6 +7,7 @@ import {
   type MessageBody,
   type OadrEvent,
   type OadrMessage,
+  type OadrReport,
   type OadrReportRequest,
 } from '@oadr-kit/protocol';
 import type { Logger } from 'pino';
@@ -69,6 +70,7 @@ export class VtnCore {
   readonly clock: () => number;
   readonly log: Logger;
   onWork: (venIDs: readonly string[]) => void;
+  readonly #reportListeners = new Set<(venID: string, reports: readonly OadrReport[]) => void>();
 
   constructor(options: VtnCoreOptions) {
     this.store = options.store;
@@ -76,6 +78,23 @@ export class VtnCore {
     this.clock = options.clock;
     this.log = options.log;
     this.onWork = options.onWork ?? (() => undefined);
+  }
+
+  /** Calls `listener` with the reports of each oadrUpdateReport once stored; returns the unsubscribe. */
+  onReports(listener: (venID: string, reports: readonly OadrReport[]) => void): () => void {
+    this.#reportListeners.add(listener);
+    return () => this.#reportListeners.delete(listener);
+  }
+
+  /** The services tell this after storing reports; a listener that throws does not disturb the VEN's answer. */
+  reportsStored(venID: string, reports: readonly OadrReport[]): void {
+    for (const listener of this.#reportListeners) {
+      try {
+        listener(venID, reports);
+      } catch (error) {
+        this.log.error({ err: error, venID }, 'a report listener failed');
+      }
+    }
   }
 
   // ---- events ----

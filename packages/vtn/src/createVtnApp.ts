@@ -9,6 +9,7 @@ import { resolveVtnConfig, type VtnConfig, type VtnConfigInput } from './config.
 import { createAdminApp } from './http/createAdminApp.js';
 import { createServicesApp } from './http/createServicesApp.js';
 import { createMetrics, type VtnMetrics } from './metrics.js';
+import { NegotiationOrchestrator } from './negotiation/NegotiationOrchestrator.js';
 import { OadrServices, type SignatureHooks } from './OadrServices.js';
 import { Pusher } from './Pusher.js';
 import { createPostgresStore } from './store/createPostgresStore.js';
@@ -48,6 +49,8 @@ export interface VtnApp {
   readonly log: Logger;
   readonly metrics: VtnMetrics;
   readonly pusher: Pusher;
+  /** Negotiation sessions (also reachable through the admin API). */
+  readonly negotiations: NegotiationOrchestrator;
   /** The OpenADR services (mount on the mutual-TLS server). */
   readonly services: Koa;
   /** Admin API, /metrics and /health (mount on a private listener). */
@@ -95,6 +98,8 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
     tls === undefined ? undefined : createTlsClientOptions({ credentials: tls.credentials, ca: tls.ca, checkServerHostname: false, allowTls13: tls.allowTls13 ?? false });
   const pusher = new Pusher({ core, services, config, metrics, tls: clientTls, signatures });
   if (config.push.enabled) core.onWork = (venIDs) => pusher.schedule(venIDs);
+  const negotiations = new NegotiationOrchestrator(core);
+  await negotiations.recover();
   const adminToken = config.admin.token ?? randomBytes(24).toString('base64url');
   if (config.admin.token === undefined) log.info({ adminToken }, 'generated an admin token (set admin.token to choose one)');
   if (tls === undefined) log.warn('no TLS configured: VENs are identified by venID alone; never run like this in production');
@@ -105,11 +110,13 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
     log,
     metrics,
     pusher,
+    negotiations,
     services: createServicesApp({ services, metrics, log, maxPayloadBytes: config.maxPayloadBytes, signatures }),
-    admin: createAdminApp({ core, metrics, log, token: adminToken }),
+    admin: createAdminApp({ core, negotiations, metrics, log, token: adminToken }),
     adminToken,
     tls,
     async close() {
+      await negotiations.close();
       await pusher.close();
       await store.close();
     },

@@ -15,3 +15,12 @@ export { eventTargetFor, targetsVen } from './domain/targets.js';
 export { choosePollAnswer, type PollAnswer } from './domain/pollOrder.js';
 export type { VtnMetrics } from './metrics.js';
 export { parseVtnArgs, runVtnCli, startVtnFromArgs, VTN_USAGE } from './cli.js';
+export {
+  NegotiationOrchestrator,
+  PROJECTION_RID,
+  type NegotiationMember,
+  type NegotiationOutcome,
+  type NegotiationRoundData,
+  type RoundProgress,
+} from './negotiation/NegotiationOrchestrator.js';
+export { readNegotiationInput, type NegotiationInput, type NegotiationSpec } from './negotiation/negotiationInput.js';

@@ -10,12 +10,15 @@ import { formatAjvErrors, VTN_SCHEMA_DIR } from '../config.js';
 import { eventStatus, toOadrEvent } from '../domain/eventLifecycle.js';
 import { newVenRecord } from '../domain/newVenRecord.js';
 import type { VtnMetrics } from '../metrics.js';
-import type { EventRecord, VenRecord } from '../store/VtnStore.js';
+import type { EventRecord, NegotiationRecord, VenRecord } from '../store/VtnStore.js';
+import type { NegotiationInput } from '../negotiation/negotiationInput.js';
+import type { NegotiationOrchestrator } from '../negotiation/NegotiationOrchestrator.js';
 import type { EventInput, ReportRequestInput, VtnCore } from '../VtnCore.js';
 import { VtnError, VtnErrorCode } from '../VtnError.js';
 
 export interface AdminAppOptions {
   core: VtnCore;
+  negotiations: NegotiationOrchestrator;
   metrics: VtnMetrics;
   log: Logger;
   token: string;
@@ -33,7 +36,7 @@ function bodyValidator(name: string): ValidateFunction {
     const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
     ajv.addSchema({ $id: 'admin', components: doc.components });
     validators = new Map();
-    for (const key of ['VenInput', 'VenPatch', 'ProgramInput', 'EventInput', 'CancelEventInput', 'ReportRequestInput', 'CancelReportInput']) {
+    for (const key of ['VenInput', 'VenPatch', 'ProgramInput', 'EventInput', 'CancelEventInput', 'ReportRequestInput', 'CancelReportInput', 'NegotiationInput', 'CancelNegotiationInput']) {
       const validate = ajv.getSchema(`admin#/components/schemas/${key}`);
       if (validate === undefined) throw new Error(`openapi.json has no schema ${key}`);
       validators.set(key, validate);
@@ -89,6 +92,28 @@ function venView(ven: VenRecord): Record<string, unknown> {
   };
 }
 
+function negotiationView(record: NegotiationRecord, withOutcome: boolean): Record<string, unknown> {
+  return {
+    sessionID: record.sessionID,
+    status: record.status,
+    reason: record.reason,
+    rounds: record.rounds,
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+    spec: record.spec,
+    members: record.members,
+    ...(withOutcome ? { outcome: record.outcome } : {}),
+  };
+}
+
+function queryInteger(ctx: Koa.Context, name: string, fallback: number, min: number, max: number): number {
+  const text = ctx.query[name];
+  if (text === undefined) return fallback;
+  const value = typeof text === 'string' ? Number(text) : Number.NaN;
+  if (!Number.isInteger(value) || value < min || value > max) throw new VtnError(VtnErrorCode.BAD_REQUEST, `${name} must be a whole number from ${min} to ${max}`, { details: [`query/${name}`] });
+  return value;
+}
+
 function fingerprintOf(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const normalized = normalizeFingerprint(text);
@@ -102,7 +127,7 @@ function fingerprintOf(text: string | undefined): string | undefined {
  * 4xx with `{ error: { code, message, details } }`.
  */
 export function createAdminApp(options: AdminAppOptions): Koa {
-  const { core, metrics } = options;
+  const { core, metrics, negotiations } = options;
   const store = core.store;
   const expected = Buffer.from(`Bearer ${options.token}`);
   const app = new Koa();
@@ -265,6 +290,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
       programID: event.programID,
       marketContext: event.marketContext,
       modificationNumber: event.modificationNumber,
+      modificationReason: event.modificationReason,
       status: eventStatus(event, now),
       createdAt: new Date(event.createdAt).toISOString(),
       modifiedAt: new Date(event.modifiedAt).toISOString(),
@@ -323,6 +349,33 @@ export function createAdminApp(options: AdminAppOptions): Koa {
   router.get('/admin/v1/opts', async (ctx) => {
     const venID = typeof ctx.query.venID === 'string' ? ctx.query.venID : undefined;
     ctx.body = await store.listOpts(venID);
+  });
+
+  router.get('/admin/v1/negotiations', async (ctx) => {
+    ctx.body = (await store.listNegotiations()).map((n) => negotiationView(n, false));
+  });
+  router.post('/admin/v1/negotiations', async (ctx) => {
+    const input = (await readJson(ctx, 'NegotiationInput')) as NegotiationInput;
+    const record = await negotiations.start(input);
+    ctx.status = 201;
+    ctx.body = negotiationView(record, false);
+  });
+  router.get('/admin/v1/negotiations/:sessionID', async (ctx) => {
+    const record = await store.getNegotiation(ctx.params.sessionID ?? '');
+    if (record === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `no negotiation ${ctx.params.sessionID ?? ''}`);
+    ctx.body = negotiationView(record, true);
+  });
+  router.get('/admin/v1/negotiations/:sessionID/rounds', async (ctx) => {
+    const sessionID = ctx.params.sessionID ?? '';
+    const from = queryInteger(ctx, 'from', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = queryInteger(ctx, 'limit', 100, 1, 1000);
+    if ((await store.getNegotiation(sessionID)) === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `no negotiation ${sessionID}`);
+    ctx.body = (await store.listNegotiationRounds(sessionID, from, limit)).map((r) => ({ ...(r.data as object), at: new Date(r.at).toISOString() }));
+  });
+  router.post('/admin/v1/negotiations/:sessionID/cancel', async (ctx) => {
+    const input = (await readJson(ctx, 'CancelNegotiationInput', true)) as { reason?: string };
+    const record = await negotiations.cancel(ctx.params.sessionID ?? '', input.reason);
+    ctx.body = negotiationView(record, false);
   });
 
   app.use(router.routes());

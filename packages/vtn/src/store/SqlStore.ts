@@ -3,6 +3,8 @@ import { VtnError, VtnErrorCode } from '../VtnError.js';
 import type {
   DeliveryRecord,
   EventRecord,
+  NegotiationRecord,
+  NegotiationRoundRecord,
   NewOutboxMessage,
   NewReportData,
   OptRecord,
@@ -129,6 +131,20 @@ function optFromRow(r: SqlRow): OptRecord {
     body: json(r.body),
     createdAt: num(r.created_at),
     cancelledAt: optNum(r.cancelled_at),
+  };
+}
+
+function negotiationFromRow(r: SqlRow): NegotiationRecord {
+  return {
+    sessionID: str(r.session_id),
+    spec: json(r.spec),
+    status: str(r.status) as NegotiationRecord['status'],
+    reason: optStr(r.reason),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+    rounds: num(r.rounds),
+    members: json(r.members),
+    outcome: r.outcome === null || r.outcome === undefined ? undefined : json(r.outcome),
   };
 }
 
@@ -517,6 +533,40 @@ export class SqlRepository implements VtnRepository {
         ? await this.db.all('SELECT * FROM opts ORDER BY ven_id, opt_id')
         : await this.db.all('SELECT * FROM opts WHERE ven_id = ? ORDER BY opt_id', [venID]);
     return rows.map(optFromRow);
+  }
+
+  async saveNegotiation(n: NegotiationRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO negotiations (session_id, spec, status, reason, created_at, updated_at, rounds, members, outcome)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET spec = excluded.spec, status = excluded.status, reason = excluded.reason,
+         updated_at = excluded.updated_at, rounds = excluded.rounds, members = excluded.members, outcome = excluded.outcome`,
+      [n.sessionID, JSON.stringify(n.spec), n.status, nul(n.reason), n.createdAt, n.updatedAt, n.rounds, JSON.stringify(n.members), n.outcome === undefined ? null : JSON.stringify(n.outcome)],
+    );
+  }
+
+  async getNegotiation(sessionID: string): Promise<NegotiationRecord | undefined> {
+    const r = await this.one('SELECT * FROM negotiations WHERE session_id = ?', [sessionID]);
+    return r === undefined ? undefined : negotiationFromRow(r);
+  }
+
+  async listNegotiations(): Promise<NegotiationRecord[]> {
+    return (await this.db.all('SELECT * FROM negotiations ORDER BY created_at, session_id')).map(negotiationFromRow);
+  }
+
+  async insertNegotiationRound(round: NegotiationRoundRecord): Promise<boolean> {
+    const changed = await this.db.run('INSERT INTO negotiation_rounds (session_id, round, at, data) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, round) DO NOTHING', [
+      round.sessionID,
+      round.round,
+      round.at,
+      JSON.stringify(round.data),
+    ]);
+    return changed > 0;
+  }
+
+  async listNegotiationRounds(sessionID: string, fromRound: number, limit: number): Promise<NegotiationRoundRecord[]> {
+    const rows = await this.db.all('SELECT * FROM negotiation_rounds WHERE session_id = ? AND round >= ? ORDER BY round LIMIT ?', [sessionID, fromRound, limit]);
+    return rows.map((r) => ({ sessionID: str(r.session_id), round: num(r.round), at: num(r.at), data: json(r.data) }));
   }
 }
 

@@ -156,6 +156,32 @@ export interface OptRecord {
   cancelledAt: number | undefined;
 }
 
+/** A negotiation session (DESIGN.md, "The negotiation over OpenADR") as the VTN keeps it. */
+export interface NegotiationRecord {
+  sessionID: string;
+  /** The session as created (NegotiationInput with its defaults applied). */
+  spec: unknown;
+  status: 'running' | 'agreed' | 'failed' | 'cancelled' | 'interrupted';
+  /** Why it failed, was cancelled or interrupted. */
+  reason: string | undefined;
+  createdAt: number;
+  updatedAt: number;
+  /** Rounds completed so far. */
+  rounds: number;
+  /** Per VEN: its event, its projection request, rounds missed, whether it left or was excluded. */
+  members: unknown;
+  /** The agreed schedule and its figures, once agreed. */
+  outcome: unknown;
+}
+
+/** One round of a session: residuals, prices, and the profiles that arrived. */
+export interface NegotiationRoundRecord {
+  sessionID: string;
+  round: number;
+  at: number;
+  data: unknown;
+}
+
 export interface ReportDataQuery {
   venID?: string;
   reportRequestID?: string;
@@ -240,6 +266,14 @@ export interface VtnRepository {
   saveOpt(opt: OptRecord): Promise<void>;
   getOpt(venID: string, optID: string): Promise<OptRecord | undefined>;
   listOpts(venID?: string): Promise<OptRecord[]>;
+
+  saveNegotiation(negotiation: NegotiationRecord): Promise<void>;
+  getNegotiation(sessionID: string): Promise<NegotiationRecord | undefined>;
+  listNegotiations(): Promise<NegotiationRecord[]>;
+  /** Stores one round; a round stored already is kept as it was (false). */
+  insertNegotiationRound(round: NegotiationRoundRecord): Promise<boolean>;
+  /** Rounds from `fromRound` on, in order, at most `limit`. */
+  listNegotiationRounds(sessionID: string, fromRound: number, limit: number): Promise<NegotiationRoundRecord[]>;
 }
 
 /** The storage port. Adapters: `createSqliteStore` (default) and `createPostgresStore`. */

@@ -117,5 +117,23 @@ export function schemaStatements(dialect: Dialect): string[] {
       cancelled_at BIGINT,
       PRIMARY KEY (ven_id, opt_id)
     )`,
+    `CREATE TABLE IF NOT EXISTS negotiations (
+      session_id TEXT PRIMARY KEY,
+      spec TEXT NOT NULL,
+      status TEXT NOT NULL,
+      reason TEXT,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      rounds INTEGER NOT NULL,
+      members TEXT NOT NULL,
+      outcome TEXT
+    )`,
+    `CREATE TABLE IF NOT EXISTS negotiation_rounds (
+      session_id TEXT NOT NULL,
+      round INTEGER NOT NULL,
+      at BIGINT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (session_id, round)
+    )`,
   ];
 }

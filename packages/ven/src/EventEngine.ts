@@ -1,6 +1,7 @@
 import {
   durationToMs,
   parseDateTime,
+  readNegotiationEvent,
   ResponseCode,
   SIGNAL_NAMES,
   type EiEvent,
@@ -350,7 +351,7 @@ function safeDurationMs(text: string): number | undefined {
 /**
  * Why an event cannot be executed, or undefined: signals the VEN does not support (460) and time
  * lines that cannot exist (454): calendar durations, negative lengths, intervals that do not add up
- * to the active period (rule 8).
+ * to the active period (rule 8), negotiation rounds with missing or mismatched signals.
  */
 export function validateEvent(event: EiEvent, supportedSignals: ReadonlySet<string>): { code: ResponseCode; description: string } | undefined {
   const properties = event.eiActivePeriod.properties;
@@ -395,6 +396,12 @@ export function validateEvent(event: EiEvent, supportedSignals: ReadonlySet<stri
         description: `intervals of signal ${signal.signalID} add up to ${total} ms, the active period lasts ${durationMs} ms`,
       };
     }
+  }
+  try {
+    // A negotiation round that cannot be read back is refused rather than answered with a guess.
+    readNegotiationEvent(event);
+  } catch (failure) {
+    return { code: ResponseCode.INVALID_DATA, description: failure instanceof Error ? failure.message : String(failure) };
   }
   return undefined;
 }

@@ -4,10 +4,16 @@ import {
   durationToMs,
   formatDateTime,
   formatDuration,
+  isNegotiationEvent,
   isSuccessCode,
+  NEGOTIATION_REPORT_NAME,
+  projectionReport,
+  readNegotiationEvent,
   ResponseCode,
+  type EiEvent,
   type EiResponse,
   type MessageType,
+  type NegotiationRound,
   type OadrCancelReport,
   type OadrDistributeEvent,
   type OadrMessage,
@@ -20,12 +26,13 @@ import { createTlsClientOptions, type TlsCredential } from '@oadr-kit/security';
 import { Agent, type Dispatcher } from 'undici';
 import type { TimerHandle } from './Clock.js';
 import { buildCreatedEvent, EventEngine, executionPhase, toVenEvent, type ExecutionPhase, type OptDecisions, type VenEvent } from './EventEngine.js';
+import { Negotiator } from './Negotiator.js';
 import { PushListener } from './PushListener.js';
 import { ReportRunner } from './ReportRunner.js';
 import { dataReport, metadataReports, readReportRequests, specifierIdOf, type ReportSample } from './reports.js';
 import { EMPTY_STATE, type Registration, type StoredReportRequest, type VenState } from './StateStore.js';
 import { TypedEmitter } from './TypedEmitter.js';
-import { resolveVenOptions, type ResolvedVenOptions, type VenClientOptions } from './VenOptions.js';
+import { NEGOTIATION_REPORT_CAPABILITY, resolveVenOptions, type ResolvedVenOptions, type VenClientOptions } from './VenOptions.js';
 import { VenError, VenErrorCode } from './VenError.js';
 import { VtnTransport } from './VtnTransport.js';
 
@@ -52,6 +59,10 @@ export interface VenClientEvents {
   reportCancelled: [reportRequestID: string];
   /** The VTN's clock minus ours, when it changes by more than a second and stays within `maxClockSkewMs`. */
   clockSkew: [offsetMs: number];
+  /** A projection answering a negotiation round reached the VTN. */
+  negotiationRound: [round: NegotiationRound, profileKw: readonly number[]];
+  /** A negotiation ended with its agreed schedule (after `negotiation.agreed` settled). */
+  negotiationAgreed: [round: NegotiationRound];
   messageSent: [service: ServiceName, message: OadrMessage, xml: string];
   messageReceived: [service: ServiceName, message: OadrMessage, xml: string];
   /** Background failures; the VEN keeps its last good state and carries on. */
@@ -92,6 +103,9 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   readonly #engine = new EventEngine();
   readonly #phases = new Map<string, ExecutionPhase>();
   readonly #reports: ReportRunner;
+  readonly #negotiator: Negotiator;
+  // The VTN's request for projections (negotiation option): answered per round, never sampled.
+  #projectionRequest: StoredReportRequest | undefined;
   #state: VenState = EMPTY_STATE;
   #transport: VtnTransport | undefined;
   #agent: Agent | undefined;
@@ -115,6 +129,14 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     this.#reports = new ReportRunner(this.options.clock, {
       read: (request, atMs) => this.#readReport(request, atMs),
       send: (request, samples) => this.#sendReport(request, samples),
+      failed: (error) => this.#report(asVenError(error, VenErrorCode.TRANSPORT)),
+    });
+    this.#negotiator = new Negotiator({
+      settled: () => this.#serial,
+      respond: (round) => this.#respond(round),
+      request: () => this.#projectionRequest,
+      send: (round, profileKw, request) => this.#sendProjection(round, profileKw, request),
+      agreed: (round) => this.#agreed(round),
       failed: (error) => this.#report(asVenError(error, VenErrorCode.TRANSPORT)),
     });
   }
@@ -156,7 +178,10 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       this.#state = saved;
       for (const tracked of saved.events) this.#engine.restore(tracked);
       // Reports requested before a restart go on; deliveries fail (and are reported) until the VTN is back.
-      for (const request of saved.reportRequests) this.#reports.start(request);
+      for (const request of saved.reportRequests) {
+        if (request.reportSpecifierID !== NEGOTIATION_REPORT_NAME || this.options.negotiation === undefined) this.#reports.start(request);
+        else this.#projectionRequest = request;
+      }
     }
     this.#evaluateEvents();
     const credential = await this.#loadCredential();
@@ -216,6 +241,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     if (this.#eventTimer !== undefined) this.options.clock.clearTimeout(this.#eventTimer);
     this.#eventTimer = undefined;
     await this.#push?.close();
+    await this.#negotiator.stop();
     await this.#agent?.close();
     this.#push = undefined;
     this.#agent = undefined;
@@ -354,6 +380,11 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     const { initialMs, maxMs, multiplier, jitter } = this.options.backoff;
     const ceiling = Math.min(maxMs, initialMs * multiplier ** (attempt - 1));
     return Math.round(ceiling * (1 - jitter * this.options.random()));
+  }
+
+  /** oadrPendingReports: the periodic requests running and the projection request. */
+  #pendingReports(): string[] {
+    return [...this.#reports.pending(), ...(this.#projectionRequest === undefined ? [] : [this.#projectionRequest.reportRequestID])];
   }
 
   #pollIntervalMs(): number {
@@ -506,7 +537,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
           type: 'oadrCreatedReport',
           body: {
             eiResponse: result === undefined ? ok(message.body.requestID) : error(result.responseCode, result.description, message.body.requestID),
-            oadrPendingReports: this.#reports.pending(),
+            oadrPendingReports: this.#pendingReports(),
             ...(venID === undefined ? {} : { venID }),
           },
         };
@@ -541,9 +572,11 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     if (plan.vtnMismatch) {
       this.#report(new VenError(VenErrorCode.VTN_ID_CHANGED, `an oadrDistributeEvent came from vtnID "${distribute.vtnID}", this VEN is bound to "${registration.vtnID}"; refused, events kept`));
     } else {
+      const rounds = plan.items.filter((item) => item.needsDecision && this.#isRound(item.candidate?.event));
       await Promise.all(
         plan.items
-          .filter((item) => item.needsDecision && item.candidate !== undefined)
+          // The negotiation is the VEN's answer to a round: it always takes part.
+          .filter((item) => item.needsDecision && item.candidate !== undefined && !rounds.includes(item))
           .map(async (item) => decisions.set(item.eventID, await this.#decideOpt(toVenEvent(item.candidate as NonNullable<typeof item.candidate>, now)))),
       );
       const changes = this.#engine.commit(plan, decisions, now);
@@ -556,10 +589,17 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       for (const change of changes) {
         const tracked = this.#engine.get(change.eventID);
         if (tracked === undefined) continue;
-        if (change.type === 'cancelled') this.emit('eventCancelled', toVenEvent(tracked, now), change.implied);
-        else this.emit('eventReceived', toVenEvent(tracked, now), change.type === 'received' ? 'new' : 'modified');
+        if (change.type === 'cancelled') {
+          this.#negotiator.cancel(change.eventID);
+          this.emit('eventCancelled', toVenEvent(tracked, now), change.implied);
+        } else this.emit('eventReceived', toVenEvent(tracked, now), change.type === 'received' ? 'new' : 'modified');
       }
       this.#evaluateEvents();
+      // The rounds are answered once oadrCreatedEvent is through (the negotiator waits for this exchange).
+      for (const item of rounds) {
+        const round = item.candidate === undefined ? undefined : readNegotiationEvent(item.candidate.event);
+        if (round !== undefined) this.#negotiator.offer(round);
+      }
     }
     const created = buildCreatedEvent(plan, decisions, registration.venID, (eventID) => this.#engine.get(eventID));
     if (created === undefined) return;
@@ -578,6 +618,59 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       this.#report(new VenError(VenErrorCode.HANDLER_FAILED, `decideOpt failed for event ${event.eventID}; answering ${this.options.defaultOpt}`, { cause: error }));
       return this.options.defaultOpt;
     }
+  }
+
+  #isRound(event: EiEvent | undefined): event is EiEvent {
+    return this.options.negotiation !== undefined && event !== undefined && isNegotiationEvent(event);
+  }
+
+  // ---- negotiation (DESIGN.md, "The negotiation over OpenADR") ----
+
+  async #respond(round: NegotiationRound): Promise<readonly number[]> {
+    const negotiation = this.options.negotiation as NonNullable<typeof this.options.negotiation>;
+    const about = `round ${round.iteration} of negotiation ${round.sessionId}`;
+    let answer: ArrayLike<number>;
+    try {
+      answer = await this.#withTimeout(Promise.resolve().then(() => negotiation.respond(round)), 'negotiation.respond');
+    } catch (failure) {
+      throw new VenError(VenErrorCode.HANDLER_FAILED, `negotiation.respond failed for ${about}; nothing sent`, { cause: failure });
+    }
+    const slots = round.targetKw.length;
+    if (typeof answer !== 'object' || answer === null || answer.length !== slots) {
+      throw new VenError(VenErrorCode.HANDLER_FAILED, `negotiation.respond answered ${about} with ${answer === null || typeof answer !== 'object' ? String(answer) : `${answer.length} values`}, not ${slots}; nothing sent`);
+    }
+    const profileKw = Array.from(answer);
+    const bad = profileKw.findIndex((kw) => typeof kw !== 'number' || !Number.isFinite(kw));
+    if (bad >= 0) throw new VenError(VenErrorCode.HANDLER_FAILED, `negotiation.respond answered ${about} with ${String(profileKw[bad])} for slot ${bad}; nothing sent`);
+    return profileKw;
+  }
+
+  async #sendProjection(round: NegotiationRound, profileKw: readonly number[], request: StoredReportRequest): Promise<void> {
+    const report = projectionReport({
+      sessionId: round.sessionId,
+      iteration: round.iteration,
+      reportRequestID: request.reportRequestID,
+      reportSpecifierID: request.reportSpecifierID,
+      rID: NEGOTIATION_REPORT_CAPABILITY.rID,
+      startMs: round.startMs,
+      slotMs: round.slotMs,
+      profileKw,
+      createdMs: this.now(),
+    });
+    await this.#updateReport(request, report);
+    this.emit('negotiationRound', round, profileKw);
+  }
+
+  async #agreed(round: NegotiationRound): Promise<void> {
+    const negotiation = this.options.negotiation as NonNullable<typeof this.options.negotiation>;
+    if (negotiation.agreed !== undefined) {
+      try {
+        await this.#withTimeout(Promise.resolve().then(() => negotiation.agreed?.(round)), 'negotiation.agreed');
+      } catch (failure) {
+        this.#report(new VenError(VenErrorCode.HANDLER_FAILED, `negotiation.agreed failed for negotiation ${round.sessionId}`, { cause: failure }));
+      }
+    }
+    this.emit('negotiationAgreed', round);
   }
 
   /** Emits started/ended for every phase change since the last look, and sets the timer for the next one. */
@@ -628,7 +721,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       type: 'oadrCreatedReport',
       body: {
         eiResponse: result === undefined ? ok(answer.body.eiResponse.requestID) : error(result.responseCode, result.description, answer.body.eiResponse.requestID),
-        oadrPendingReports: this.#reports.pending(),
+        oadrPendingReports: this.#pendingReports(),
         venID: registration.venID,
       },
     });
@@ -641,11 +734,19 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       this.#report(new VenError(VenErrorCode.RESPONSE_CODE, `report request refused: ${result.description}`, { responseCode: result.responseCode }));
       return { responseCode: result.responseCode, description: result.description };
     }
+    let projection = false;
     for (const request of result.requests) {
-      this.#reports.start(request);
+      if (request.reportSpecifierID === NEGOTIATION_REPORT_NAME && this.options.negotiation !== undefined) {
+        // Answered round by round; the newest request replaces any earlier one.
+        this.#projectionRequest = request;
+        projection = true;
+      } else {
+        this.#reports.start(request);
+      }
       this.emit('reportRequested', request);
     }
     await this.#save();
+    if (projection) this.#negotiator.requestArrived();
     for (const reportRequestID of result.metadataRequestIDs) {
       // Re-publishing metadata is a request of its own; it runs after this answer is sent.
       setImmediate(() => {
@@ -657,19 +758,20 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
 
   async #cancelReports(cancel: OadrCancelReport): Promise<OadrMessage> {
     const venID = this.#state.registration?.venID;
-    const unknown = cancel.reportRequestID.find((id) => !this.#reports.has(id));
+    const unknown = cancel.reportRequestID.find((id) => !this.#reports.has(id) && this.#projectionRequest?.reportRequestID !== id);
     if (unknown !== undefined) {
       return {
         type: 'oadrCanceledReport',
-        body: { eiResponse: error(ResponseCode.INVALID_ID, `unknown reportRequestID ${unknown}`, cancel.requestID), oadrPendingReports: this.#reports.pending(), ...(venID === undefined ? {} : { venID }) },
+        body: { eiResponse: error(ResponseCode.INVALID_ID, `unknown reportRequestID ${unknown}`, cancel.requestID), oadrPendingReports: this.#pendingReports(), ...(venID === undefined ? {} : { venID }) },
       };
     }
     for (const id of cancel.reportRequestID) {
-      await this.#reports.cancel(id, cancel.reportToFollow);
+      if (this.#projectionRequest?.reportRequestID === id) this.#projectionRequest = undefined;
+      else await this.#reports.cancel(id, cancel.reportToFollow);
       this.emit('reportCancelled', id);
     }
     await this.#save();
-    return { type: 'oadrCanceledReport', body: { eiResponse: ok(cancel.requestID), oadrPendingReports: this.#reports.pending(), ...(venID === undefined ? {} : { venID }) } };
+    return { type: 'oadrCanceledReport', body: { eiResponse: ok(cancel.requestID), oadrPendingReports: this.#pendingReports(), ...(venID === undefined ? {} : { venID }) } };
   }
 
   async #readReport(request: StoredReportRequest, atMs: number) {
@@ -684,14 +786,17 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   }
 
   async #sendReport(request: StoredReportRequest, samples: readonly ReportSample[]): Promise<void> {
-    const registration = this.#requireRegistrationState();
     const reportName = this.options.reports.find((capability) => specifierIdOf(capability) === request.reportSpecifierID)?.reportName ?? request.reportSpecifierID;
-    const report = dataReport(request, reportName, samples, this.now());
+    await this.#updateReport(request, dataReport(request, reportName, samples, this.now()));
+    if (!this.#reports.has(request.reportRequestID)) await this.#save();
+  }
+
+  async #updateReport(request: StoredReportRequest, report: OadrReport): Promise<void> {
+    const registration = this.#requireRegistrationState();
     const answer = await this.#exchange('EiReport', { type: 'oadrUpdateReport', body: { requestID: randomUUID(), oadrReport: [report], venID: registration.venID } });
     if (answer?.type !== 'oadrUpdatedReport') throw unexpected('oadrUpdateReport', answer);
     checkResponse(answer.body.eiResponse, 'oadrUpdateReport');
     this.emit('reportSent', request, report);
-    if (!this.#reports.has(request.reportRequestID)) await this.#save();
     const piggyBacked = answer.body.oadrCancelReport;
     if (piggyBacked !== undefined) {
       // A cancellation riding on oadrUpdatedReport (TH R*_8050): stop after this answer is handled.
@@ -761,7 +866,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   }
 
   async #save(): Promise<void> {
-    this.#state = { ...this.#state, events: this.#engine.events, reportRequests: this.#reports.requests() };
+    const reportRequests = [...this.#reports.requests(), ...(this.#projectionRequest === undefined ? [] : [this.#projectionRequest])];
+    this.#state = { ...this.#state, events: this.#engine.events, reportRequests };
     try {
       await this.options.store.save(this.#state);
     } catch (failure) {

@@ -1,4 +1,4 @@
-import type { ItemBase, OptType, ReportDescription, ResourceStatus } from '@oadr-kit/protocol';
+import { NEGOTIATION_PENALTY_SIGNAL, NEGOTIATION_REPORT_NAME, type ItemBase, type NegotiationRound, type OptType, type ReportDescription, type ResourceStatus } from '@oadr-kit/protocol';
 import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './Clock.js';
 import { STANDARD_SIGNALS, type VenEvent, type VenTargets } from './EventEngine.js';
@@ -87,6 +87,17 @@ export interface VenHandlers {
   readReport?(request: ReportReadRequest): Promise<readonly ReportReading[]>;
 }
 
+/**
+ * Taking part in the VTN's negotiation of a schedule (DESIGN.md, "The negotiation over OpenADR"):
+ * each round brings prices, a target profile and a penalty; the VEN answers with its projection.
+ */
+export interface VenNegotiationHandlers {
+  /** The VEN's projected net consumption per slot, kW (consumption positive), answering one round. */
+  respond(round: NegotiationRound): Promise<ArrayLike<number>> | ArrayLike<number>;
+  /** The agreed schedule of a session: execute round.targetKw. */
+  agreed?(round: NegotiationRound): Promise<void> | void;
+}
+
 export interface BackoffOptions {
   /** First retry delay after a failure. */
   readonly initialMs: number;
@@ -139,6 +150,11 @@ export interface VenClientOptions {
   /** XML signatures on every payload in both directions; default: none (TLS only). */
   readonly xmlSignature?: VenXmlSignature;
   readonly handlers?: VenHandlers;
+  /**
+   * Take part in negotiations: registers the projection report (NEGOTIATION_REPORT_CAPABILITY) and
+   * accepts the x-ADMM_PENALTY signal; default: negotiation events are answered 460.
+   */
+  readonly negotiation?: VenNegotiationHandlers;
   readonly clock?: Clock;
   /** Uniform in [0, 1): event start randomization and backoff jitter (default Math.random). */
   readonly random?: () => number;
@@ -168,6 +184,22 @@ const POWER_POINT: ReportCapability = {
     onChange: false,
 };
 export const DEFAULT_REPORT_CAPABILITIES: readonly ReportCapability[] = Object.freeze([Object.freeze(STATUS_POINT), Object.freeze(POWER_POINT)]);
+
+/** The data point a negotiating VEN adds: its projected usage per slot, in kW, requested once per session. */
+const PROJECTION_POINT: ReportCapability = {
+  rID: 'projection',
+  reportName: 'TELEMETRY_USAGE',
+  reportSpecifierID: NEGOTIATION_REPORT_NAME,
+  reportType: 'usage',
+  readingType: 'Projected',
+  itemBase: { powerReal: { itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: { hertz: 50, voltage: 230, ac: true } } },
+  minPeriodMs: 60_000,
+  maxPeriodMs: 86_400_000,
+  onChange: false,
+};
+export const NEGOTIATION_REPORT_CAPABILITY: ReportCapability = Object.freeze(PROJECTION_POINT);
+// The signals of a round besides the penalty: a VEN that refuses them cannot negotiate.
+const NEGOTIATION_SIGNALS = ['ELECTRICITY_PRICE', 'LOAD_DISPATCH'];
 
 /** Every default in one place. */
 export const DEFAULT_VEN_OPTIONS = Object.freeze({
@@ -203,6 +235,7 @@ export interface ResolvedVenOptions {
   readonly push: VenPushOptions | undefined;
   readonly xmlSignature: VenXmlSignature | undefined;
   readonly handlers: VenHandlers;
+  readonly negotiation: VenNegotiationHandlers | undefined;
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: Logger;
@@ -212,7 +245,7 @@ export interface ResolvedVenOptions {
 const KNOWN_OPTIONS = new Set([
   'vtnUrl', 'venName', 'venId', 'vtnId', 'tls', 'pollIntervalMs', 'requestTimeoutMs', 'handlerTimeoutMs', 'defaultOpt', 'backoff',
   'maxPayloadBytes', 'maxClockSkewMs', 'supportedSignals', 'targets', 'reports', 'storagePath', 'store', 'push', 'xmlSignature', 'handlers',
-  'clock', 'random', 'logger', 'dispatcher',
+  'negotiation', 'clock', 'random', 'logger', 'dispatcher',
 ]);
 
 // Names users reach for that mean something else here.
@@ -280,6 +313,8 @@ export function resolveVenOptions(options: VenClientOptions): ResolvedVenOptions
   }
   const reports = options.reports ?? DEFAULT_VEN_OPTIONS.reports;
   validateReports(reports);
+  const negotiation = options.negotiation;
+  if (negotiation !== undefined) validateNegotiation(negotiation, supportedSignals, reports);
   const push = options.push;
   if (push !== undefined) {
     if (push.port === undefined) throw invalid('push.port', 'is required (0 picks a free port)');
@@ -316,13 +351,14 @@ export function resolveVenOptions(options: VenClientOptions): ResolvedVenOptions
     backoff: Object.freeze(backoff),
     maxPayloadBytes: positiveInteger(options.maxPayloadBytes, 'maxPayloadBytes', DEFAULT_VEN_OPTIONS.maxPayloadBytes, 1024),
     maxClockSkewMs: positiveInteger(options.maxClockSkewMs, 'maxClockSkewMs', DEFAULT_VEN_OPTIONS.maxClockSkewMs, 0),
-    supportedSignals: new Set(supportedSignals),
+    supportedSignals: new Set(negotiation === undefined ? supportedSignals : [...supportedSignals, NEGOTIATION_PENALTY_SIGNAL]),
     targets,
-    reports,
+    reports: negotiation === undefined ? reports : [...reports, NEGOTIATION_REPORT_CAPABILITY],
     store: options.store ?? (storagePath === undefined ? new MemoryStateStore() : new FileStateStore(storagePath)),
     push,
     xmlSignature: options.xmlSignature,
     handlers: options.handlers ?? {},
+    negotiation,
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     logger: options.logger ?? silentLogger,
@@ -352,4 +388,18 @@ function validateReports(reports: readonly ReportCapability[]): void {
   if (reports.length > 0 && !(names.has('TELEMETRY_STATUS') && names.has('TELEMETRY_USAGE'))) {
     throw invalid('reports', 'must include TELEMETRY_STATUS and TELEMETRY_USAGE data points when it is not empty');
   }
+}
+
+function validateNegotiation(negotiation: VenNegotiationHandlers, supportedSignals: readonly string[], reports: readonly ReportCapability[]): void {
+  if (typeof negotiation !== 'object' || negotiation === null) throw invalid('negotiation', 'must be an object with a respond(round) method');
+  if (typeof negotiation.respond !== 'function') throw invalid('negotiation.respond', 'must be a function returning the projected profile');
+  if (negotiation.agreed !== undefined && typeof negotiation.agreed !== 'function') throw invalid('negotiation.agreed', 'must be a function');
+  const missing = NEGOTIATION_SIGNALS.filter((name) => !supportedSignals.includes(name));
+  if (missing.length > 0) throw invalid('supportedSignals', `must include ${missing.join(' and ')} to negotiate: every round carries them`);
+  // The projection report is registered next to the VEN's telemetry, which 2.0b then requires (CHECKLIST §4.1).
+  if (reports.length === 0) throw invalid('reports', 'must not be empty to negotiate: the projection report needs the telemetry reports beside it');
+  reports.forEach((report, index) => {
+    if (report.rID === NEGOTIATION_REPORT_CAPABILITY.rID) throw invalid(`reports[${index}].rID`, `is ${report.rID}, the data point of the negotiation`);
+    if (specifierIdOf(report) === NEGOTIATION_REPORT_NAME) throw invalid(`reports[${index}].reportSpecifierID`, `is ${NEGOTIATION_REPORT_NAME}, the report of the negotiation`);
+  });
 }

@@ -1,7 +1,7 @@
 import { systemClock } from '../src/Clock.js';
 import { STANDARD_SIGNALS } from '../src/EventEngine.js';
 import { FileStateStore, MemoryStateStore } from '../src/StateStore.js';
-import { DEFAULT_REPORT_CAPABILITIES, DEFAULT_VEN_OPTIONS, resolveVenOptions, type VenClientOptions } from '../src/VenOptions.js';
+import { DEFAULT_REPORT_CAPABILITIES, DEFAULT_VEN_OPTIONS, NEGOTIATION_REPORT_CAPABILITY, resolveVenOptions, type VenClientOptions } from '../src/VenOptions.js';
 
 const tls = { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA' };
 const good: VenClientOptions = { vtnUrl: 'https://vtn.example.com:8443', venName: 'ven', tls };
@@ -64,6 +64,11 @@ describe('resolveVenOptions', () => {
     ['a report whose max period is below its min', { ...good, reports: [{ ...DEFAULT_REPORT_CAPABILITIES[0], maxPeriodMs: 1 }, DEFAULT_REPORT_CAPABILITIES[1]] }, 'reports[0].maxPeriodMs'],
     ['an empty reportSpecifierID', { ...good, reports: [...DEFAULT_REPORT_CAPABILITIES, { ...DEFAULT_REPORT_CAPABILITIES[1], rID: 'p2', reportSpecifierID: '' }] }, 'reports[2].reportSpecifierID'],
     ['one specifier under two report names', { ...good, reports: [...DEFAULT_REPORT_CAPABILITIES, { ...DEFAULT_REPORT_CAPABILITIES[1], rID: 'p2', reportName: 'HISTORY_USAGE', reportSpecifierID: 'TELEMETRY_USAGE' }] }, 'reports[2].reportName'],
+    ['negotiation without respond', { ...good, negotiation: {} }, 'negotiation.respond'],
+    ['a negotiation agreed that is not a function', { ...good, negotiation: { respond: () => [], agreed: true } }, 'negotiation.agreed'],
+    ['negotiation without LOAD_DISPATCH', { ...good, negotiation: { respond: () => [] }, supportedSignals: ['ELECTRICITY_PRICE'] }, 'supportedSignals'],
+    ['negotiation with no reports', { ...good, negotiation: { respond: () => [] }, reports: [] }, 'reports'],
+    ['negotiation with a report of rID projection', { ...good, negotiation: { respond: () => [] }, reports: [...DEFAULT_REPORT_CAPABILITIES, { ...DEFAULT_REPORT_CAPABILITIES[1], rID: 'projection' }] }, 'reports[2].rID'],
     ['push without a port', { ...good, push: {} }, 'push.port'],
     ['push with a bad transport address', { ...good, push: { port: 0, transportAddress: 'ven' } }, 'push.transportAddress'],
     ['an xmlSignature without verify', { ...good, xmlSignature: { sign: (xml: string) => xml } }, 'xmlSignature'],
@@ -74,6 +79,15 @@ describe('resolveVenOptions', () => {
     ['an unknown option', { ...good, colour: 'blue' }, 'colour'],
   ])('refuses %s', (_name, options, field) => {
     expect(fieldOf(options)).toBe(field);
+  });
+
+  it('adds the projection report and the penalty signal for negotiation, and nothing without it', () => {
+    const respond = (): number[] => [];
+    const resolved = resolveVenOptions({ ...good, negotiation: { respond } });
+    expect(resolved.reports).toEqual([...DEFAULT_REPORT_CAPABILITIES, NEGOTIATION_REPORT_CAPABILITY]);
+    expect([...resolved.supportedSignals]).toEqual([...STANDARD_SIGNALS, 'x-ADMM_PENALTY']);
+    expect(resolved.negotiation?.respond).toBe(respond);
+    expect(resolveVenOptions(good).supportedSignals.has('x-ADMM_PENALTY')).toBe(false);
   });
 
   it('hints at the right name for options named as elsewhere', () => {

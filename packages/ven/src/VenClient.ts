@@ -179,8 +179,10 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       for (const tracked of saved.events) this.#engine.restore(tracked);
       // Reports requested before a restart go on; deliveries fail (and are reported) until the VTN is back.
       for (const request of saved.reportRequests) {
-        if (request.reportSpecifierID !== NEGOTIATION_REPORT_NAME || this.options.negotiation === undefined) this.#reports.start(request);
-        else this.#projectionRequest = request;
+        if (request.reportSpecifierID !== NEGOTIATION_REPORT_NAME) this.#reports.start(request);
+        else if (this.options.negotiation !== undefined) this.#projectionRequest = request;
+        // Without the option (and no data point of that specifier) nothing can answer it: it is dropped.
+        else if (this.options.reports.some((capability) => specifierIdOf(capability) === NEGOTIATION_REPORT_NAME)) this.#reports.start(request);
       }
     }
     this.#evaluateEvents();
@@ -229,7 +231,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
 
   /**
    * Stops polling and timers after the exchange in progress finishes (bounded by `requestTimeoutMs`),
-   * waits for report deliveries in progress, saves the state and closes the listener and connections.
+   * waits for report deliveries and negotiation answers in progress (unanswered rounds are dropped),
+   * saves the state and closes the listener and connections.
    */
   async stop(): Promise<void> {
     if (!this.#started) return;

@@ -343,6 +343,17 @@ it('resumes with the projection request it kept across a restart', async () => {
   expect(vtn.received.filter((r) => r.message.type === 'oadrUpdateReport').map((r) => updateReportOf(r).reportRequestID)).toEqual(['kept']);
 });
 
+it('drops a kept projection request when it restarts without the negotiation option', async () => {
+  const store = new MemoryStateStore();
+  await startVen('pull', { respond: follow }, { store });
+  await deliver('pull', projectionRequest('kept'), 'oadrCreatedReport');
+  await (ven as VenClient).stop();
+  await startVen('pull', undefined, { store });
+  const canceled = await deliver('pull', { type: 'oadrCancelReport', body: { requestID: 'cancel-kept', reportRequestID: ['kept'], reportToFollow: false } }, 'oadrCanceledReport');
+  expect(canceled?.body).toMatchObject({ eiResponse: { responseCode: ResponseCode.INVALID_ID }, oadrPendingReports: [] });
+  expect(vtn.count('oadrUpdateReport')).toBe(0);
+});
+
 it('answers 460 to a negotiation round when it does not negotiate, and refuses a projection request', async () => {
   await startVen('pull', undefined);
   await deliver('pull', distributeRound(round(0)));

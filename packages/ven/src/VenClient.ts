@@ -623,11 +623,11 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     }
   }
 
-  #isRound(event: EiEvent | undefined): event is EiEvent {
+  // ---- negotiation (DESIGN.md, "The negotiation over OpenADR") ----
+
+  #isRound(event: EiEvent | undefined): boolean {
     return this.options.negotiation !== undefined && event !== undefined && isNegotiationEvent(event);
   }
-
-  // ---- negotiation (DESIGN.md, "The negotiation over OpenADR") ----
 
   async #respond(round: NegotiationRound): Promise<readonly number[]> {
     const negotiation = this.options.negotiation as NonNullable<typeof this.options.negotiation>;

@@ -302,8 +302,9 @@ export function lineChart(options: LineChartOptions): string {
     if (hasRight) {
       parts.push(`<text x="${px(right + 6)}" y="${px(yAxis.toPx(tick.value) + 4)}">${escapeHtml(formatLinear(tick.value * rightScale, rightDecimals))}</text>`);
     }
-    const axisLine = !log && tick.value === 0 ? ' class="zero"' : '';
-    parts.push(`<line${axisLine} x1="${left}" y1="${y}" x2="${px(right)}" y2="${y}" stroke="${axisLine ? '#888888' : '#e3e3e3'}"/>`);
+    // Zero is drawn darker: on signed charts it divides import from export, charging from discharging.
+    const stroke = !log && tick.value === 0 ? '#888888' : '#e3e3e3';
+    parts.push(`<line x1="${left}" y1="${y}" x2="${px(right)}" y2="${y}" stroke="${stroke}"/>`);
     parts.push(`<text x="${left - 6}" y="${px(yAxis.toPx(tick.value) + 4)}" text-anchor="end">${escapeHtml(tick.label)}</text>`);
   }
   for (const tick of xAxis.ticks) {

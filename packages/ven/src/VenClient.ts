@@ -718,17 +718,20 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     checkResponse(answer.body.eiResponse, 'oadrRegisterReport');
     const requests = answer.body.oadrReportRequest ?? [];
     if (requests.length === 0) return;
-    // Requests piggy-backed on oadrRegisteredReport are answered like an oadrCreateReport (TH R*_8060).
-    const result = await this.#acceptReportRequests(requests);
-    const created = await this.#exchange('EiReport', {
-      type: 'oadrCreatedReport',
-      body: {
-        eiResponse: result === undefined ? ok(answer.body.eiResponse.requestID) : error(result.responseCode, result.description, answer.body.eiResponse.requestID),
-        oadrPendingReports: this.#pendingReports(),
-        venID: registration.venID,
-      },
+    // Requests piggy-backed on oadrRegisteredReport are answered like an oadrCreateReport (TH R*_8060),
+    // and like it in turn with VTN messages, so a projection they release follows oadrCreatedReport.
+    await this.#serialized(async () => {
+      const result = await this.#acceptReportRequests(requests);
+      const created = await this.#exchange('EiReport', {
+        type: 'oadrCreatedReport',
+        body: {
+          eiResponse: result === undefined ? ok(answer.body.eiResponse.requestID) : error(result.responseCode, result.description, answer.body.eiResponse.requestID),
+          oadrPendingReports: this.#pendingReports(),
+          venID: registration.venID,
+        },
+      });
+      if (created?.type === 'oadrResponse') checkResponse(created.body.eiResponse, 'oadrCreatedReport');
     });
-    if (created?.type === 'oadrResponse') checkResponse(created.body.eiResponse, 'oadrCreatedReport');
   }
 
   async #acceptReportRequests(requests: readonly OadrReportRequest[]): Promise<{ responseCode: ResponseCode; description: string } | undefined> {

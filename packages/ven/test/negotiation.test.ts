@@ -7,6 +7,7 @@ import {
   type NegotiationRound,
   type OadrMessage,
   type OadrReport,
+  type OadrReportRequest,
 } from '@oadr-kit/protocol';
 import { STANDARD_SIGNALS, validateEvent } from '../src/EventEngine.js';
 import { MemoryStateStore } from '../src/StateStore.js';
@@ -185,6 +186,20 @@ describe.each(['pull', 'push'] as const)('a round in %s mode', (mode) => {
     expect([report.eiReportID, report.reportRequestID]).toEqual([`${SESSION}#0`, 'late-request']);
     await sleep(100);
     expect(projections(vtn)).toEqual([`${SESSION}#0`]);
+  });
+
+  it('sends a kept answer after the oadrCreatedReport for a request that rides on re-registration', async () => {
+    const client = await startVen(mode, { respond: follow });
+    await deliver(mode, distributeRound(round(0)));
+    await vtn.waitFor('oadrCreatedEvent');
+    vtn.reportRequestsOnRegister = [(projectionRequest('on-register').body as { oadrReportRequest: OadrReportRequest[] }).oadrReportRequest[0] as OadrReportRequest];
+    const delivered = client.next('negotiationRound');
+    await deliver(mode, { type: 'oadrRequestReregistration', body: { venID: VEN_ID } });
+    await delivered;
+    const types = vtn.received.map((r) => r.message.type);
+    expect(types.indexOf('oadrCreatedReport')).toBeGreaterThan(types.indexOf('oadrRegisterReport', types.lastIndexOf('oadrCreatePartyRegistration')));
+    expect(types.indexOf('oadrCreatedReport')).toBeLessThan(types.indexOf('oadrUpdateReport'));
+    expect(updateReportOf(vtn.received[types.indexOf('oadrUpdateReport')] as Received).reportRequestID).toBe('on-register');
   });
 
   it('answers only the newest of rounds that piled up while respond was running', async () => {

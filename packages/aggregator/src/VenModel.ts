@@ -13,10 +13,12 @@ export interface VenModelOptions {
    * engine takes one pass per iteration; a VEN answering less often can afford a few.
    */
   readonly passes?: number;
-  /** Relative tolerance of the local negotiation when several flexible devices share the terminal (default 1e-4). */
-  readonly tolerance?: number;
-  /** Local iterations per round at most, for several flexible devices (default 50). */
-  readonly maxIterations?: number;
+  /**
+   * Iterations per round of the local engine that negotiates several flexible devices against the
+   * terminal (default 5). The local engine persists and keeps its rho, so like the devices' inner
+   * solvers it converges along with the rounds instead of being solved afresh each time.
+   */
+  readonly localIterations?: number;
 }
 
 const CONNECTION_ID = '\u0000connection';
@@ -26,7 +28,8 @@ const CONNECTION_ID = '\u0000connection';
  * DESIGN.md's protocol. Unlike `localResponse` (one tight, stateless answer), it keeps every device's
  * warm start from round to round, exactly as the in-process engine keeps it between iterations, so an
  * answer costs a few inner passes rather than a solve from scratch. Several flexible devices are
- * negotiated against a quadratic connection device in a local engine that also persists.
+ * negotiated against a quadratic connection device in a local engine that also persists and takes a
+ * few iterations per round.
  */
 export class VenModel {
   readonly horizon: Horizon;
@@ -42,9 +45,10 @@ export class VenModel {
     if (first === undefined) throw new AggregatorError(AggregatorErrorCode.INVALID_NETWORK, 'a VEN model needs at least one device');
     this.horizon = first.horizon;
     this.devices = devices;
-    this.#options = { passes: options.passes ?? 3, tolerance: options.tolerance ?? 1e-4, maxIterations: options.maxIterations ?? 50 };
-    if (!(Number.isInteger(this.#options.passes) && this.#options.passes >= 1)) {
-      throw new AggregatorError(AggregatorErrorCode.INVALID_OPTION, `passes must be a positive integer (got ${this.#options.passes})`, { field: 'passes' });
+    this.#options = { passes: options.passes ?? 3, localIterations: options.localIterations ?? 5 };
+    for (const field of ['passes', 'localIterations'] as const) {
+      const value = this.#options[field];
+      if (!(Number.isInteger(value) && value >= 1)) throw new AggregatorError(AggregatorErrorCode.INVALID_OPTION, `${field} must be a positive integer (got ${value})`, { field });
     }
     const T = this.horizon.slots;
     this.#constant = new Float64Array(T);
@@ -96,7 +100,7 @@ export class VenModel {
       const local = this.#localEngine(rho);
       // The connection injects the aggregate q = -p with cost (rho/2)||q + v||^2.
       for (let t = 0; t < T; t++) local.connection.target[t] = -shifted[t]!;
-      local.engine.run({ tolerance: this.#options.tolerance, maxIterations: this.#options.maxIterations });
+      for (let k = 0; k < this.#options.localIterations; k++) local.engine.step();
       for (const device of this.#flexible) this.#last.set(device.id, local.engine.profile(device.id));
       const connection = local.engine.profile(CONNECTION_ID);
       for (let t = 0; t < T; t++) out[t]! -= connection[t]!;
@@ -112,7 +116,8 @@ export class VenModel {
     const connection = new TargetFollower(CONNECTION_ID, { targetKw: 0, weight: rho / this.horizon.slotHours }, this.horizon);
     builder.addDevice(connection, ['local']);
     const previous = this.#local?.engine.prices('local');
-    const engine = new AdmmEngine(builder.build(), { rho, ...(previous === undefined ? {} : { initialPrices: { local: previous } }) });
+    // A fixed local rho: residual balancing inside would fight the outer rounds' changing target.
+    const engine = new AdmmEngine(builder.build(), { rho, adaptiveRho: false, ...(previous === undefined ? {} : { initialPrices: { local: previous } }) });
     this.#local = { engine, connection, rho };
     return this.#local;
   }

@@ -86,6 +86,7 @@ describe('VenModel', () => {
     expect(() => new VenModel([load, new FixedLoad('load', { powerKw: 2 }, horizon)])).toThrow(/appears twice/);
     expect(() => new VenModel([load, new FixedLoad('other', { powerKw: 1 }, { slots: 4, slotHours: 1 })])).toThrow(/another horizon/);
     expect(() => new VenModel([battery], { passes: 0 })).toThrow(/passes/);
+    expect(() => new VenModel([battery], { localIterations: 1.5 })).toThrow(/localIterations/);
     const model = new VenModel([load, battery]);
     const setpoint = new Float64Array(horizon.slots);
     expect(() => model.respond({ rho: 0, setpoint })).toThrow(/rho/);

@@ -225,7 +225,13 @@ export class VtnCore {
       };
       this.checkEvent(event);
       const venIDs = await this.targetedVens(tx, spec.target);
-      await this.checkOverlap(tx, event, venIDs);
+      // Rule 18 was checked when the period and target took their current values (and every later
+      // event was checked against them); re-checking unchanged ones only costs (negotiation rounds).
+      const sameReach =
+        event.marketContext === current.marketContext &&
+        JSON.stringify(spec.activePeriod) === JSON.stringify(current.spec.activePeriod) &&
+        JSON.stringify(spec.target) === JSON.stringify(current.spec.target);
+      if (!sameReach) await this.checkOverlap(tx, event, venIDs);
       if (!(await tx.updateEvent(event, current.modificationNumber))) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} changed meanwhile`);
       const still = new Set(venIDs);
       const dropped = (await tx.listDeliveriesForEvent(eventID)).map((d) => d.venID).filter((v) => !still.has(v));

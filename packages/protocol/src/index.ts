@@ -1,7 +1,7 @@
 export { checkConformance, type ConformanceContext, type ConformanceFinding } from './conformance/checkConformance.js';
 export { eventStatusAt } from './conformance/eventStatus.js';
 export { decodePayload, DEFAULT_MAX_BYTES, type DecodedPayload, type DecodeOptions } from './codec/decode.js';
-export { encodePayload, type EncodeOptions } from './codec/encode.js';
+export { checkPayload, encodePayload, type EncodeOptions } from './codec/encode.js';
 export { precompileValidators } from './codec/validate.js';
 export {
   OadrError,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  checkPayload,
   durationToMs,
   encodePayload,
   OadrInvalidArgumentError,
@@ -116,7 +117,7 @@ export class VtnCore {
   private checkEvent(event: EventRecord): void {
     try {
       const sample = toOadrEvent(event, { venID: 'check' }, this.clock());
-      encodePayload({ type: 'oadrDistributeEvent', body: { requestID: 'check', vtnID: this.config.vtnID, oadrEvent: [sample] } });
+      checkPayload({ type: 'oadrDistributeEvent', body: { requestID: 'check', vtnID: this.config.vtnID, oadrEvent: [sample] } });
     } catch (error) {
       if (error instanceof OadrInvalidArgumentError) {
         throw new VtnError(VtnErrorCode.BAD_REQUEST, `the event is not a valid 2.0b event: ${error.message}`, {
@@ -153,7 +154,11 @@ export class VtnCore {
   }
 
   private async targetedVens(tx: VtnRepository, target: EiTarget): Promise<string[]> {
-    return (await tx.listVens()).filter((v) => v.registrationID !== undefined && v.approved && targetsVen(target, v)).map((v) => v.venID);
+    const eligible = (v: VenRecord | undefined): v is VenRecord => v !== undefined && v.registrationID !== undefined && v.approved && targetsVen(target, v);
+    const byVenIDOnly = target.venID !== undefined && Object.entries(target).every(([key, value]) => key === 'venID' || value === undefined);
+    // An event for named VENs (one per VEN in a negotiation) need not read every VEN of the VTN.
+    if (byVenIDOnly) return (await Promise.all([...new Set(target.venID)].map((id) => tx.getVen(id)))).filter(eligible).map((v) => v.venID);
+    return (await tx.listVens()).filter(eligible).map((v) => v.venID);
   }
 
   /** Refuses an event overlapping another live one of the same market context for a common VEN (rule 18). */

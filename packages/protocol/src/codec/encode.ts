@@ -27,6 +27,11 @@ export function encodePayload(message: OadrMessage, options: EncodeOptions = {})
   return out.join('');
 }
 
+/** Checks a message exactly as encodePayload does before writing, for callers that only need to know it would encode. */
+export function checkPayload(message: OadrMessage): void {
+  validateOutbound(message.type, message.body);
+}
+
 function writeObject(node: ObjectNode, value: Record<string, unknown>, out: string[]): void {
   for (const field of node.fields) {
     if (field.fixedEmpty) {

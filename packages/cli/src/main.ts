@@ -4,6 +4,7 @@ import { certifyCommand } from './commands/certify.js';
 import { certsCommand } from './commands/certs.js';
 import { demoCommand } from './commands/demo.js';
 import { negotiateCommand } from './commands/negotiate.js';
+import { venCommand } from './commands/ven.js';
 import { vtnCommand } from './commands/vtn.js';
 import type { CliIo } from './io.js';
 
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   certs: { summary: 'make a development PKI: CAs, VTN and VEN certificates', run: certsCommand },
   demo: { summary: 'negotiate the 39-house community day-ahead schedule on the embedded defaults', run: demoCommand },
   negotiate: { summary: 'negotiate a community schedule with the ADMM engine, in-process', run: negotiateCommand },
+  ven: { summary: 'run the VENs of a scenario as simulated sites that negotiate with their own device models', run: venCommand },
   vtn: { summary: 'run a VTN (oadr vtn --config vtn.json; defaults work out of the box)', run: vtnCommand },
 };
 

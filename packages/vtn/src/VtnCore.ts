@@ -37,6 +37,9 @@ export interface EventInput {
   target?: EiTarget;
 }
 
+/** One change of `changeEvents`: a new event, or a modification of an existing one. */
+export type EventChange = { kind: 'create'; input: EventInput } | { kind: 'modify'; eventID: string; input: EventInput; expectedModification?: number };
+
 export interface ReportRequestInput {
   reportSpecifierID: string;
   granularity: string;
@@ -178,32 +181,51 @@ export class VtnCore {
 
   async createEvent(input: EventInput): Promise<EventRecord> {
     const now = this.clock();
-    const { event, venIDs } = await this.store.transaction(async (tx) => {
-      const eventID = input.eventID ?? newId();
-      if ((await tx.getEvent(eventID)) !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} exists already`);
-      const spec = this.specOf(input);
-      const event: EventRecord = {
-        eventID,
-        programID: input.programID,
-        marketContext: await this.marketContextOf(tx, input),
-        modificationNumber: 0,
-        modificationReason: undefined,
-        createdAt: now,
-        modifiedAt: now,
-        cancelledAt: undefined,
-        visibleUntil: visibleUntil(spec, undefined, this.config.events.cancelRetentionMs),
-        spec,
-      };
-      this.checkEvent(event);
-      if (event.visibleUntil <= now) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the event is over already', { details: ['/activePeriod'] });
-      const venIDs = await this.targetedVens(tx, spec.target);
-      await this.checkOverlap(tx, event, venIDs);
-      await tx.insertEvent(event);
-      await tx.setDeliveryTargets(eventID, venIDs, 0);
-      return { event, venIDs };
-    });
+    const { event, venIDs } = await this.store.transaction((tx) => this.createIn(tx, input, now));
     this.onWork(venIDs);
     return event;
+  }
+
+  /**
+   * Creates and modifies several events in one transaction (one commit): all of them or none. A
+   * negotiation round changes one event per VEN; committing them together saves a disk sync each.
+   */
+  async changeEvents(changes: readonly EventChange[]): Promise<EventRecord[]> {
+    const now = this.clock();
+    const results = await this.store.transaction(async (tx) => {
+      const done: { event: EventRecord; venIDs: string[] }[] = [];
+      for (const change of changes) {
+        done.push(change.kind === 'create' ? await this.createIn(tx, change.input, now) : await this.modifyIn(tx, change.eventID, change.input, now, change.expectedModification));
+      }
+      return done;
+    });
+    this.onWork([...new Set(results.flatMap((r) => r.venIDs))]);
+    return results.map((r) => r.event);
+  }
+
+  private async createIn(tx: VtnRepository, input: EventInput, now: number): Promise<{ event: EventRecord; venIDs: string[] }> {
+    const eventID = input.eventID ?? newId();
+    if ((await tx.getEvent(eventID)) !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} exists already`);
+    const spec = this.specOf(input);
+    const event: EventRecord = {
+      eventID,
+      programID: input.programID,
+      marketContext: await this.marketContextOf(tx, input),
+      modificationNumber: 0,
+      modificationReason: undefined,
+      createdAt: now,
+      modifiedAt: now,
+      cancelledAt: undefined,
+      visibleUntil: visibleUntil(spec, undefined, this.config.events.cancelRetentionMs),
+      spec,
+    };
+    this.checkEvent(event);
+    if (event.visibleUntil <= now) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the event is over already', { details: ['/activePeriod'] });
+    const venIDs = await this.targetedVens(tx, spec.target);
+    await this.checkOverlap(tx, event, venIDs);
+    await tx.insertEvent(event);
+    await tx.setDeliveryTargets(eventID, venIDs, 0);
+    return { event, venIDs };
   }
 
   /**
@@ -212,40 +234,42 @@ export class VtnCore {
    */
   async modifyEvent(eventID: string, input: EventInput, expectedModification?: number): Promise<EventRecord> {
     const now = this.clock();
-    const { event, venIDs } = await this.store.transaction(async (tx) => {
-      const current = await this.liveEvent(tx, eventID, now);
-      if (expectedModification !== undefined && expectedModification !== current.modificationNumber) {
-        throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} is at modification ${current.modificationNumber}, not ${expectedModification}`);
-      }
-      const spec = this.specOf(input);
-      const event: EventRecord = {
-        ...current,
-        programID: input.programID ?? current.programID,
-        marketContext: input.programID === undefined && input.marketContext === undefined ? current.marketContext : await this.marketContextOf(tx, input),
-        modificationNumber: current.modificationNumber + 1,
-        modificationReason: input.modificationReason,
-        modifiedAt: now,
-        visibleUntil: visibleUntil(spec, undefined, this.config.events.cancelRetentionMs),
-        spec,
-      };
-      this.checkEvent(event);
-      const venIDs = await this.targetedVens(tx, spec.target);
-      // Rule 18 was checked when the period and target took their current values (and every later
-      // event was checked against them); re-checking unchanged ones only costs (negotiation rounds).
-      const sameReach =
-        event.marketContext === current.marketContext &&
-        JSON.stringify(spec.activePeriod) === JSON.stringify(current.spec.activePeriod) &&
-        JSON.stringify(spec.target) === JSON.stringify(current.spec.target);
-      if (!sameReach) await this.checkOverlap(tx, event, venIDs);
-      if (!(await tx.updateEvent(event, current.modificationNumber))) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} changed meanwhile`);
-      const still = new Set(venIDs);
-      const dropped = (await tx.listDeliveriesForEvent(eventID)).map((d) => d.venID).filter((v) => !still.has(v));
-      await tx.untargetDeliveries(eventID, dropped, event.modificationNumber);
-      await tx.setDeliveryTargets(eventID, venIDs, event.modificationNumber);
-      return { event, venIDs: [...venIDs, ...dropped] };
-    });
+    const { event, venIDs } = await this.store.transaction((tx) => this.modifyIn(tx, eventID, input, now, expectedModification));
     this.onWork(venIDs);
     return event;
+  }
+
+  private async modifyIn(tx: VtnRepository, eventID: string, input: EventInput, now: number, expectedModification: number | undefined): Promise<{ event: EventRecord; venIDs: string[] }> {
+    const current = await this.liveEvent(tx, eventID, now);
+    if (expectedModification !== undefined && expectedModification !== current.modificationNumber) {
+      throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} is at modification ${current.modificationNumber}, not ${expectedModification}`);
+    }
+    const spec = this.specOf(input);
+    const event: EventRecord = {
+      ...current,
+      programID: input.programID ?? current.programID,
+      marketContext: input.programID === undefined && input.marketContext === undefined ? current.marketContext : await this.marketContextOf(tx, input),
+      modificationNumber: current.modificationNumber + 1,
+      modificationReason: input.modificationReason,
+      modifiedAt: now,
+      visibleUntil: visibleUntil(spec, undefined, this.config.events.cancelRetentionMs),
+      spec,
+    };
+    this.checkEvent(event);
+    const venIDs = await this.targetedVens(tx, spec.target);
+    // Rule 18 was checked when the period and target took their current values (and every later
+    // event was checked against them); re-checking unchanged ones only costs (negotiation rounds).
+    const sameReach =
+      event.marketContext === current.marketContext &&
+      JSON.stringify(spec.activePeriod) === JSON.stringify(current.spec.activePeriod) &&
+      JSON.stringify(spec.target) === JSON.stringify(current.spec.target);
+    if (!sameReach) await this.checkOverlap(tx, event, venIDs);
+    if (!(await tx.updateEvent(event, current.modificationNumber))) throw new VtnError(VtnErrorCode.CONFLICT, `event ${eventID} changed meanwhile`);
+    const still = new Set(venIDs);
+    const dropped = (await tx.listDeliveriesForEvent(eventID)).map((d) => d.venID).filter((v) => !still.has(v));
+    await tx.untargetDeliveries(eventID, dropped, event.modificationNumber);
+    await tx.setDeliveryTargets(eventID, venIDs, event.modificationNumber);
+    return { event, venIDs: [...venIDs, ...dropped] };
   }
 
   /** Cancels an event: a new modification with status cancelled, sent to every VEN that had it. */

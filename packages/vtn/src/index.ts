@@ -5,7 +5,7 @@ export { createPostgresStore, type PostgresStoreOptions } from './store/createPo
 export { loadVtnConfig, resolveVtnConfig, VTN_SCHEMA_DIR, type LogLevel, type StorageConfig, type VtnConfig, type VtnConfigInput } from './config.js';
 export { createVtnApp, type VtnApp, type VtnOptions, type VtnTlsMaterial } from './createVtnApp.js';
 export { startVtn, type RunningVtn } from './startVtn.js';
-export { VtnCore, type EventInput, type ReportRequestInput } from './VtnCore.js';
+export { VtnCore, type EventChange, type EventInput, type ReportRequestInput } from './VtnCore.js';
 export { xmlSignatureHooks, type XmlSignatureOptions } from './xmlSignatureHooks.js';
 export { OadrServices, SERVICE_MESSAGES, errorReply, type RequestIdentity, type ServiceReply, type SignatureHooks } from './OadrServices.js';
 export { Pusher, backoffMs, pushUrl } from './Pusher.js';

@@ -1,95 +1,108 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CommunityInstance } from '@oadr-kit/aggregator';
 import { numberOption, parseOptions } from '../args.js';
 import { CliUsageError, ExitCode } from '../CliError.js';
-import { negotiateCommunity, type CommunityOutcome } from '../communityOutcome.js';
 import type { CliIo } from '../io.js';
-import { Progress } from '../progress.js';
+import { runJson, runScenario, runTable, writeRunReport, type RunSettings } from '../negotiationRun.js';
+import { checkScenario, communityScenario, readScenarioFile, type NegotiationScenario } from '../scenario.js';
 
-export const NEGOTIATE_HELP = `Usage: oadr negotiate --instance <file.json> [options]
+export const NEGOTIATE_HELP = `Usage: oadr negotiate (--scenario <file.json> | --instance <file.json>) [options]
 
-Negotiates a community's day-ahead schedule with the ADMM engine, in-process (no transport), and
-prints the outcome: cost against every house optimising alone, peak import against the connection
-limit, self-consumption of the houses' surplus. The instance is the JSON that
-bench/oracle/instance.py writes (H houses with net load and a battery behind one grid connection).
+Negotiates a day-ahead schedule and prints the outcome: cost against every VEN optimising alone,
+peak import against the transformer (or connection) limit, self-consumption, congestion price.
+
+Over OpenADR (--over openadr) it makes a dev PKI, starts a VTN and one VEN client per VEN over
+mutual TLS on 127.0.0.1; each VEN answers the rounds with its own device models, and the outcome is
+compared with the optimum of the same scenario solved in-process. In-process (the default) the ADMM
+engine solves the same scenario without transport.
+
+A scenario is JSON: name, horizon {slots, slotMinutes}, grid (importPrice, exportPrice,
+quadraticCost, importLimitKw, exportLimitKw, transformerKw), optional aloneConnection, and vens
+[{name, devices: [{kind, id, parameters}]}] (see examples/). An instance is what
+bench/oracle/instance.py writes: houses with a net load and a battery behind one connection.
 
 Options:
-  --instance <file>      the community instance (required)
-  --tolerance <x>        relative residual tolerance (default 1e-4)
-  --max-iterations <n>   give up after n iterations (default 10000); exit 1 if not converged
-  --rho <x>              initial ADMM penalty (default: the engine's)
-  --json                 print the outcome as JSON instead of a table
-  -h, --help             show this help
+  --scenario <file>       a negotiation scenario
+  --instance <file>       a community instance (instead of a scenario)
+  --over <how>            openadr or in-process (default in-process)
+  --pull                  over OpenADR, VENs poll instead of taking pushes
+  --tolerance <x>         relative residual tolerance (default: the scenario's, else 1e-3)
+  --max-rounds <n>        give up after n rounds (default 2000); exit 1 if not agreed
+  --round-deadline <ms>   over OpenADR, how long a round waits for the VENs (default 10000)
+  --report <file.html>    write the HTML report (charts, viewable offline)
+  --json                  print the outcome as JSON instead of a table
+  -h, --help              show this help
 `;
 
+const FLAGS = {
+  scenario: 'string',
+  instance: 'string',
+  over: 'string',
+  pull: 'boolean',
+  tolerance: 'string',
+  'max-rounds': 'string',
+  'round-deadline': 'string',
+  report: 'string',
+  json: 'boolean',
+} as const;
+
 export async function negotiateCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parseOptions('negotiate', argv, {
-    instance: 'string',
-    tolerance: 'string',
-    'max-iterations': 'string',
-    rho: 'string',
-    json: 'boolean',
-  });
+  const { values } = parseOptions('negotiate', argv, FLAGS);
   if (values.help) {
     io.stdout.write(NEGOTIATE_HELP);
     return ExitCode.OK;
   }
-  if (values.instance === undefined) throw new CliUsageError('negotiate: --instance is required');
-  const instance = readInstance(resolve(io.cwd, values.instance));
-  return runNegotiation(instance, values, io);
+  if ((values.scenario === undefined) === (values.instance === undefined)) throw new CliUsageError('negotiate: give either --scenario or --instance');
+  const scenario =
+    values.scenario !== undefined ? readScenarioFile(resolve(io.cwd, values.scenario), 'negotiate') : instanceScenario(resolve(io.cwd, values.instance ?? ''));
+  const over = values.over ?? 'in-process';
+  if (over !== 'openadr' && over !== 'in-process') throw new CliUsageError(`negotiate: --over must be openadr or in-process, got "${over}"`);
+  return negotiateScenario(scenario, { ...values, over }, io, 'negotiate');
 }
 
-export interface NegotiationFlags {
+export interface NegotiateFlags {
+  readonly over: RunSettings['over'];
+  readonly pull?: boolean | undefined;
   readonly tolerance?: string | undefined;
-  readonly 'max-iterations'?: string | undefined;
-  readonly rho?: string | undefined;
+  readonly 'max-rounds'?: string | undefined;
+  readonly 'round-deadline'?: string | undefined;
+  readonly report?: string | undefined;
   readonly json?: boolean | undefined;
+  readonly workDir?: string | undefined;
 }
 
-export function runNegotiation(instance: unknown, flags: NegotiationFlags, io: CliIo, command = 'negotiate'): ExitCode {
-  const tolerance = numberOption(command, 'tolerance', flags.tolerance, 1e-4, 1e-9, 1);
-  const maxIterations = Math.round(numberOption(command, 'max-iterations', flags['max-iterations'], 10_000, 1, 1e7));
-  const rho = flags.rho === undefined ? undefined : numberOption(command, 'rho', flags.rho, 0, 1e-9, 1e9);
-  const progress = new Progress(io.stderr, 200);
-  const outcome = negotiateCommunity(instance as CommunityInstance, { tolerance, maxIterations, ...(rho === undefined ? {} : { rho }) }, (k, primal, dual) =>
-    progress.update(`iteration ${k}  primal ${primal.toExponential(2)}  dual ${dual.toExponential(2)}  (target ${tolerance.toExponential(0)})`),
-  );
-  progress.done(`${outcome.converged ? 'converged' : 'NOT converged'} after ${outcome.iterations} iterations in ${outcome.seconds.toFixed(2)} s`);
-  io.stdout.write(flags.json === true ? `${JSON.stringify(toJson(outcome), null, 2)}\n` : table(outcome));
-  return outcome.converged ? ExitCode.OK : ExitCode.FAILURE;
+/** Runs a scenario as the flags say, prints it, writes its report; exit 0 only for an agreement. */
+export async function negotiateScenario(scenario: NegotiationScenario, flags: NegotiateFlags, io: CliIo, command: string): Promise<ExitCode> {
+  const settings: RunSettings = {
+    over: flags.over,
+    tolerance: numberOption(command, 'tolerance', flags.tolerance, scenario.negotiation?.tolerance ?? 1e-3, 1e-9, 1),
+    maxRounds: Math.round(numberOption(command, 'max-rounds', flags['max-rounds'], scenario.negotiation?.maxRounds ?? 2000, 1, 1e6)),
+    roundDeadlineMs: Math.round(numberOption(command, 'round-deadline', flags['round-deadline'], scenario.negotiation?.roundDeadlineMs ?? 10_000, 10, 3_600_000)),
+    transport: flags.pull === true ? 'pull' : 'push',
+    ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+  };
+  const run = await runScenario(scenario, settings, io);
+  if (flags.report !== undefined) {
+    const path = resolve(io.cwd, flags.report);
+    writeRunReport(run, path);
+    io.stderr.write(`report written to ${path}\n`);
+  }
+  io.stdout.write(flags.json === true ? `${JSON.stringify(runJson(run), null, 2)}\n` : runTable(run));
+  return run.agreed ? ExitCode.OK : ExitCode.FAILURE;
 }
 
-function readInstance(path: string): unknown {
+function instanceScenario(path: string): NegotiationScenario {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new CliUsageError(`negotiate: cannot read --instance ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  let instance: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    instance = JSON.parse(text);
   } catch (error) {
     throw new CliUsageError(`negotiate: --instance ${path} is not JSON: ${(error as Error).message}`);
   }
-}
-
-function toJson(o: CommunityOutcome): Record<string, unknown> {
-  return { ...o, pricesEurPerKwh: Array.from(o.pricesEurPerKwh), gridImportKw: Array.from(o.gridImportKw) };
-}
-
-function table(o: CommunityOutcome): string {
-  const eur = (x: number): string => `${x.toFixed(2)} EUR`;
-  const saving = o.aloneCostEur === 0 ? 0 : (1 - o.costEur / o.aloneCostEur) * 100;
-  const rows: [string, string][] = [
-    ['houses', String(o.houses)],
-    ['community cost (day)', `${eur(o.costEur)} (optimum within ${o.gapEur.toFixed(4)} EUR)`],
-    ['every house alone', `${eur(o.aloneCostEur)} (community saves ${saving.toFixed(1)}%)`],
-    ['peak import', `${o.peakImportKw.toFixed(2)} kW of ${o.importLimitKw.toFixed(1)} kW: ${o.peakImportKw <= o.importLimitKw + 1e-6 ? 'limit holds' : 'LIMIT EXCEEDED'}`],
-    ['peak export', `${o.peakExportKw.toFixed(2)} kW of ${o.exportLimitKw.toFixed(1)} kW`],
-    ['self-consumption', `${(o.selfConsumption * 100).toFixed(1)}% of the houses' surplus stays in the community`],
-    ['price range', `${Math.min(...o.pricesEurPerKwh).toFixed(4)} to ${Math.max(...o.pricesEurPerKwh).toFixed(4)} EUR/kWh`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return `${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;
+  return checkScenario(communityScenario(instance, { extras: false }), `negotiate: --instance ${path}`);
 }

@@ -9,7 +9,7 @@ import {
   type ProjectedProfile,
 } from '@oadr-kit/protocol';
 import type { EventRecord, NegotiationRecord, NegotiationRoundRecord } from '../store/VtnStore.js';
-import { newId, type EventInput, type VtnCore } from '../VtnCore.js';
+import { newId, type EventChange, type EventInput, type VtnCore } from '../VtnCore.js';
 import { VtnError, VtnErrorCode } from '../VtnError.js';
 import { gridModelOf, readNegotiationInput, type NegotiationInput, type NegotiationSpec } from './negotiationInput.js';
 
@@ -294,10 +294,11 @@ export class NegotiationOrchestrator {
     return program.marketContext;
   }
 
-  /** One event modification per active VEN (and per VEN that left, for the agreed schedule). */
+  /** One event change per VEN still in (and per VEN that left, for the agreed schedule), in one commit. */
   async #sendRound(running: Running, engine: AdmmEngine, marketContext: string, round: number, agreed: boolean): Promise<void> {
     const { spec } = running;
     const now = this.#core.clock();
+    const changes: EventChange[] = [];
     for (const member of running.members.values()) {
       if (member.status === 'excluded' || (member.status === 'left' && !agreed)) continue;
       const incentive = engine.incentive(member.venID);
@@ -325,13 +326,13 @@ export class NegotiationOrchestrator {
         signals: event.eiEvent.eiEventSignals.eiEventSignal,
         target: event.eiEvent.eiTarget,
       };
-      try {
-        if (round === 0) await this.#core.createEvent(input);
-        else await this.#core.modifyEvent(member.eventID, input);
-      } catch (error) {
-        if (error instanceof OadrInvalidArgumentError) throw new VtnError(VtnErrorCode.BAD_REQUEST, error.message, { cause: error });
-        throw error;
-      }
+      changes.push(round === 0 ? { kind: 'create', input } : { kind: 'modify', eventID: member.eventID, input });
+    }
+    try {
+      await this.#core.changeEvents(changes);
+    } catch (error) {
+      if (error instanceof OadrInvalidArgumentError) throw new VtnError(VtnErrorCode.BAD_REQUEST, error.message, { cause: error });
+      throw error;
     }
   }
 

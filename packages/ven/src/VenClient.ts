@@ -215,7 +215,9 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
         ca: credential.ca,
         maxPayloadBytes: this.options.maxPayloadBytes,
         xmlSignature: this.options.xmlSignature,
-        handle: (_service, message) => {
+        handle: (service, message, xml) => {
+          // Pushed payloads are observed like polled ones, so an application counts all it receives.
+          this.emit('messageReceived', service, message, xml);
           if (message.type !== 'oadrDistributeEvent') return this.#serialized(() => this.#handleVtnMessage(message, 'push'));
           // The push is acknowledged with an empty 200 first; oadrCreatedEvent follows as a request of its own.
           this.#serialized(() => this.#handleDistribute(message.body)).catch((failure: unknown) => this.#report(asVenError(failure, VenErrorCode.TRANSPORT)));

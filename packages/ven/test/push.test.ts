@@ -52,8 +52,11 @@ it('registers for push with its transport address and never polls', async () => 
 
 it('answers a pushed oadrDistributeEvent with an empty 200, then sends oadrCreatedEvent to EiEvent', async () => {
   vtn.events = [makeEvent({ startMs: Math.ceil((Date.now() + 3_600_000) / 1000) * 1000, duration: 'PT1H', intervals: ['PT1H'] })];
+  const observed: string[] = [];
+  ven.on('messageReceived', (service, message, xml) => observed.push(`${service}:${message.type}:${xml.includes('push-1')}`));
   const answer = await vtn.push(address(), 'EiEvent', vtn.distribute('push-1'));
   expect(answer).toEqual({ status: 200, body: '' });
+  expect(observed).toContain('EiEvent:oadrDistributeEvent:true');
   const created = await vtn.waitFor('oadrCreatedEvent');
   expect(created.service).toBe('EiEvent');
   expect(ven.events.map((event) => event.eventID)).toEqual(['event-1']);

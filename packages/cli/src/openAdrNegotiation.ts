@@ -204,7 +204,8 @@ export async function negotiateOverOpenAdr(scenario: NegotiationScenario, option
     listen: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0, token: randomBytes(24).toString('base64url') },
     storage: { type: 'sqlite', path: dbPath },
-    pollFrequency: 'PT1S',
+    // Pull VENs poll every 50 ms here: a round waits for its slowest VEN's next poll.
+    pollFrequency: options.transport === 'pull' ? 'PT0S' : 'PT1S',
     push: { enabled: true },
     tlsMaterial: { credentials: [pki.vtn], ca: pki.caPem },
     logLevel: 'silent',

@@ -32,6 +32,8 @@ export const VenErrorCode = {
   NOT_REGISTERED: 'OADR_ERR_VEN_NOT_REGISTERED',
   /** The push listener refused an incoming request (unauthenticated peer, wrong path, bad payload). */
   PUSH_REFUSED: 'OADR_ERR_VEN_PUSH_REFUSED',
+  /** An event cannot become a device schedule (no signal to act on, open-ended, devices of another horizon). */
+  SCHEDULE_IMPOSSIBLE: 'OADR_ERR_VEN_SCHEDULE_IMPOSSIBLE',
 } as const;
 
 export type VenErrorCode = (typeof VenErrorCode)[keyof typeof VenErrorCode];

@@ -23,6 +23,7 @@ export {
   type VenSignalInterval,
   type VenTargets,
 } from './EventEngine.js';
+export { deviceSchedule, type DeviceSchedule, type DeviceScheduleOptions } from './deviceSchedule.js';
 export { silentLogger, type Logger } from './Logger.js';
 export { FileStateStore, MemoryStateStore, type Registration, type StoredReportRequest, type VenState, type VenStateStore } from './StateStore.js';
 export { VenClient, type OptSchedule, type VenClientEvents } from './VenClient.js';

@@ -49,4 +49,14 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The VTN dashboard runs in the browser, with uPlot loaded before it by a script tag.
+    files: ['packages/vtn/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'Node', 'setTimeout', 'clearTimeout', 'uPlot'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -7,6 +7,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { formatAjvErrors, VTN_SCHEMA_DIR } from '../config.js';
+import { serveDashboard } from '../dashboard/serveDashboard.js';
 import { eventStatus, toOadrEvent } from '../domain/eventLifecycle.js';
 import { newVenRecord } from '../domain/newVenRecord.js';
 import type { VtnMetrics } from '../metrics.js';
@@ -133,6 +134,8 @@ export function createAdminApp(options: AdminAppOptions): Koa {
   const app = new Koa();
   const router = new Router();
 
+  // Ahead of the token check: the dashboard's files carry no data, only code that calls this API.
+  app.use(serveDashboard());
   app.use(async (ctx, next) => {
     const log = options.log.child({ reqId: randomUUID(), admin: `${ctx.method} ${ctx.path}` });
     try {

@@ -131,6 +131,7 @@ export class NegotiationOrchestrator {
     if (this.#closed) throw new VtnError(VtnErrorCode.CONFLICT, 'the VTN is shutting down');
     const spec = readNegotiationInput(input, newId);
     if ((await this.#core.store.getNegotiation(spec.sessionID)) !== undefined) throw new VtnError(VtnErrorCode.CONFLICT, `negotiation ${spec.sessionID} exists already`);
+    const marketContext = spec.marketContext ?? (await this.#programContext(spec));
     const members = new Map<string, NegotiationMember>();
     for (const venID of spec.venIDs) members.set(venID, await this.#memberOf(spec, venID));
     const active = [...members.values()].filter((m) => m.status === 'active');
@@ -163,7 +164,7 @@ export class NegotiationOrchestrator {
     const running: Running = { spec, record, members, round: -1, answers: new Map(), wake: undefined, stop: undefined, done: Promise.resolve(record) };
     for (const member of active) this.#byEvent.set(member.eventID, { session: running, venID: member.venID });
     this.#running.set(spec.sessionID, running);
-    running.done = this.#run(running).finally(() => {
+    running.done = this.#run(running, marketContext).finally(() => {
       this.#running.delete(spec.sessionID);
       for (const member of members.values()) this.#byEvent.delete(member.eventID);
     });
@@ -255,15 +256,14 @@ export class NegotiationOrchestrator {
     return [...running.members.values()].filter((m) => m.status === 'active' && !running.answers.has(m.venID)).map((m) => m.venID);
   }
 
-  async #run(running: Running): Promise<NegotiationRecord> {
+  async #run(running: Running, marketContext: string): Promise<NegotiationRecord> {
     const { spec } = running;
     const started = process.hrtime.bigint();
-    const horizon = { slots: spec.slots, slotHours: spec.slotMinutes / 60 };
-    const taking = [...running.members.values()].filter((m) => m.status === 'active');
-    const net = negotiationNetwork(horizon, gridModelOf(spec), taking.map((m) => ({ id: m.venID })));
-    const engine = new AdmmEngine(net.network, spec.rho === undefined ? {} : { rho: spec.rho });
-    const marketContext = spec.marketContext ?? (await this.#programContext(spec));
     try {
+      const horizon = { slots: spec.slots, slotHours: spec.slotMinutes / 60 };
+      const taking = [...running.members.values()].filter((m) => m.status === 'active');
+      const net = negotiationNetwork(horizon, gridModelOf(spec), taking.map((m) => ({ id: m.venID })));
+      const engine = new AdmmEngine(net.network, spec.rho === undefined ? {} : { rho: spec.rho });
       let report: IterationReport | undefined;
       for (let round = 0; round < spec.maxRounds; round++) {
         running.round = round;

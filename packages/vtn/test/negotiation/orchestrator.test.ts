@@ -237,6 +237,9 @@ describe('the negotiation orchestrator', () => {
     expect(JSON.stringify(shortPrices.json)).toMatch(/importPrice/);
     const badStart = await h.admin('POST', '/admin/v1/negotiations', { ...base, venIDs: ['x'], start: '2026-13-40T00:00:00Z' });
     expect(badStart.status).toBe(400);
+    const noProgram = await h.admin('POST', '/admin/v1/negotiations', { ...base, programID: 'none', venIDs: ['x'] });
+    expect(noProgram.status).toBe(404);
+    expect(JSON.stringify(noProgram.json)).toMatch(/no program none/);
     const nobody = await h.admin('POST', '/admin/v1/negotiations', { ...base, venIDs: ['nobody'] });
     expect(nobody.status).toBe(409);
     expect(JSON.stringify(nobody.json)).toMatch(/nobody: unknown VEN/);

@@ -207,7 +207,8 @@ export function writeRunReport(run: NegotiationRun, path: string): void {
     tolerance: run.tolerance,
     gridKw: f?.gridImportKw ?? new Array<number>(run.scenario.horizon.slots).fill(0),
     importLimitKw: f?.importLimitKw ?? run.scenario.grid.importLimitKw,
-    exportLimitKw: run.scenario.grid.exportLimitKw,
+    // A transformer limits both directions; the connection's own limits apply behind it too.
+    exportLimitKw: Math.min(run.scenario.grid.exportLimitKw, run.scenario.grid.transformerKw ?? Number.POSITIVE_INFINITY),
     batteries: f?.storageKw ?? [],
     vens: {
       columns: ['VEN', 'status', 'rounds answered', 'rounds missed', `private cost (${currency})`],

@@ -14,7 +14,7 @@ export interface ScenarioFigures {
   readonly gridImportKw: readonly number[];
   readonly peakImportKw: number;
   readonly peakExportKw: number;
-  /** The binding limit on import: the transformer's, else the connection's. */
+  /** The binding limit on import: the transformer's or the connection's, whichever is lower. */
   readonly importLimitKw: number;
   /** Peak import over the limit, relative (0 when the limit holds). */
   readonly limitExcess: number;
@@ -60,7 +60,7 @@ export function scenarioFigures(scenario: NegotiationScenario, schedules: VenSch
   const peakImportKw = Math.max(0, ...importKw);
   const peakExportKw = Math.max(0, ...importKw.map((kw) => -kw));
   const exportedKwh = importKw.reduce((sum, kw) => sum + Math.max(0, -kw) * hours, 0);
-  const importLimitKw = scenario.grid.transformerKw ?? scenario.grid.importLimitKw;
+  const importLimitKw = Math.min(scenario.grid.importLimitKw, scenario.grid.transformerKw ?? Number.POSITIVE_INFINITY);
   return {
     costEur: venCost + connectionCost(scenario, importKw),
     aloneCostEur,

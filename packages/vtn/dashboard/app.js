@@ -375,12 +375,8 @@ function deliveryState(d, modificationNumber) {
   return `mod. ${d.deliveredMod} delivered, mod. ${d.targetMod} due`;
 }
 
-async function eventPage(gen, eventID) {
-  const event = await api('GET', `/events/${encodeURIComponent(eventID)}`);
-  if (gen !== generation) return;
-  const spec = event.spec;
-  const signal = spec.signals[0];
-  const single = spec.signals.length === 1 && signal.intervals.length === 1;
+function deliveriesTable(event) {
+  if (event.deliveries.length === 0) return h('p', { class: 'muted' }, 'The event targets no registered VEN.');
   const rows = event.deliveries.map((d) =>
     h(
       'tr',
@@ -394,6 +390,30 @@ async function eventPage(gen, eventID) {
       h('td', {}, time(d.respondedAt)),
     ),
   );
+  return table(['VEN', 'delivery', 'delivered at', 'opt', 'opt from', 'answered mod.', 'answered at'], rows, { id: 'deliveries' });
+}
+
+async function eventPage(gen, eventID) {
+  const event = await api('GET', `/events/${encodeURIComponent(eventID)}`);
+  if (gen !== generation) return;
+  const spec = event.spec;
+  const signal = spec.signals[0];
+  const single = spec.signals.length === 1 && signal.intervals.length === 1;
+  const perVen = h('div', { id: 'per-ven' }, deliveriesTable(event));
+  const statusText = h('span', { class: `status status-${event.status}`, id: 'event-status' }, event.status);
+  const modification = (e) => `${e.modificationNumber}${e.modificationReason ? ` (${e.modificationReason})` : ''}`;
+  const modificationCell = h('td', { class: 'num', id: 'event-modification' }, modification(event));
+  // Deliveries and opts change as VENs poll: refresh them (not the forms, which may be half-typed).
+  const refresh = async () => {
+    const now = await api('GET', `/events/${encodeURIComponent(eventID)}`);
+    if (gen !== generation) return;
+    perVen.replaceChildren(deliveriesTable(now));
+    statusText.textContent = now.status;
+    statusText.className = `status status-${now.status}`;
+    modificationCell.textContent = modification(now);
+    pollTimer = setTimeout(() => refresh().catch(fail), POLL_MS);
+  };
+  pollTimer = setTimeout(() => refresh().catch(fail), POLL_MS);
   const open = event.status !== 'cancelled' && event.status !== 'completed';
   const reason = h('input', { id: 'cancel-reason', placeholder: 'reason (optional)' });
   const cancelError = h('p', { class: 'form-error', role: 'alert' });
@@ -441,8 +461,8 @@ async function eventPage(gen, eventID) {
         h(
           'tr',
           {},
-          h('td', {}, h('span', { class: `status status-${event.status}`, id: 'event-status' }, event.status)),
-          h('td', { class: 'num', id: 'event-modification' }, event.modificationNumber, event.modificationReason ? ` (${event.modificationReason})` : ''),
+          h('td', {}, statusText),
+          modificationCell,
           h('td', { class: 'mono' }, event.marketContext),
           h('td', {}, time(spec.activePeriod.dtstart)),
           h('td', {}, spec.activePeriod.duration),
@@ -453,7 +473,7 @@ async function eventPage(gen, eventID) {
       ],
     ),
     h('h2', {}, 'Per VEN'),
-    rows.length === 0 ? h('p', { class: 'muted' }, 'The event targets no registered VEN.') : table(['VEN', 'delivery', 'delivered at', 'opt', 'opt from', 'answered mod.', 'answered at'], rows, { id: 'deliveries' }),
+    perVen,
     open ? modify : null,
     open ? cancel : null,
   );

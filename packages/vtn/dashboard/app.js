@@ -14,10 +14,10 @@ let pollTimer;
 let loginMessage = '';
 const charts = new Map();
 
+/** A refusal by the admin API; `details` name the fields at fault (e.g. "body/activePeriod/duration: …"). */
 class ApiError extends Error {
-  constructor(status, message, details) {
+  constructor(message, details) {
     super(message);
-    this.status = status;
     this.details = details;
   }
 }
@@ -42,7 +42,7 @@ async function api(method, path, body, token = sessionStorage.getItem(TOKEN_KEY)
   const json = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
     const error = (json && json.error) || {};
-    throw new ApiError(response.status, error.message || `HTTP ${response.status}`, Array.isArray(error.details) ? error.details : []);
+    throw new ApiError(error.message || `HTTP ${response.status}`, Array.isArray(error.details) ? error.details : []);
   }
   return json;
 }
@@ -52,8 +52,7 @@ function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
-    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
-    else if (value === true) el.setAttribute(key, '');
+    if (value === true) el.setAttribute(key, '');
     else el.setAttribute(key, String(value));
   }
   for (const child of children.flat()) {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { NegotiationOutcome } from '../../src/index.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { expectType, startHarness, type Harness } from '../helpers/harness.js';
 import { ScriptedVen, SLOTS, START } from './scriptedVen.js';
 
 /** Debian's chromium (what .ci/run installs); OADR_CHROMIUM points the tests at another build. */
@@ -111,7 +111,22 @@ describeInBrowser('the VTN dashboard in a browser', () => {
     await shoot('login');
   });
 
-  test('logs in and lists the registered VENs', async () => {
+  test('logs in and lists the registered VENs with their opts', async () => {
+    const opt = await h.post('EiOpt', {
+      type: 'oadrCreateOpt',
+      body: {
+        optID: 'maintenance',
+        optType: 'optOut',
+        optReason: 'notParticipating',
+        marketContext: 'http://market.example.com/dr',
+        venID: vens[1]!.venID,
+        vavailability: [{ dtstart: '2026-11-28T08:00:00Z', duration: 'PT2H' }],
+        createdDateTime: '2026-11-27T12:00:00Z',
+        requestID: 'opt-maintenance',
+        eiTarget: { resourceID: ['battery-1'] },
+      },
+    });
+    expect(expectType(opt.message, 'oadrCreatedOpt').eiResponse.responseCode).toBe('200');
     await page.fill('#token', TOKEN);
     await page.click('#login-form button[type=submit]');
     await page.locator('#vens').waitFor();
@@ -119,6 +134,7 @@ describeInBrowser('the VTN dashboard in a browser', () => {
       const row = page.locator(`#vens tr[data-ven="${ven.venID}"]`);
       await seeText(row.locator('td').nth(1), 'registered');
       await seeText(row.locator('td').nth(4), 'pull');
+      await seeText(row.locator('td').nth(8), ven === vens[1] ? 'optOut (schedule, notParticipating)' : '—');
     }
     await shoot('vens');
   });

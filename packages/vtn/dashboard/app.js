@@ -650,6 +650,16 @@ async function negotiationPage(gen, sessionID) {
       [rounds.map((r) => r.round), rounds.map((r) => positive(r.relativePrimal)), rounds.map((r) => positive(r.relativeDual)), rounds.map(() => spec.tolerance)],
       { y: { distr: 3, log: 10 }, xLabel: 'round' },
     );
+    // How the prices settle, round by round: their spread over the slots.
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    chart(
+      'round-prices',
+      residualBox,
+      `Price per round (${spec.currency}/kWh, over the slots)`,
+      [line('mean', 0), line('lowest', 2, { width: 1 }), line('highest', 1, { width: 1 })],
+      [rounds.map((r) => r.round), rounds.map((r) => mean(r.prices)), rounds.map((r) => Math.min(...r.prices)), rounds.map((r) => Math.max(...r.prices))],
+      { xLabel: 'round' },
+    );
     const prices = outcome?.prices ?? last?.prices ?? [];
     const priceSeries = [line(outcome ? 'agreed price' : `price, round ${last?.round ?? '–'}`, 0)];
     const priceData = [slotTimes, slotTimes.map((_, t) => prices[t] ?? null)];

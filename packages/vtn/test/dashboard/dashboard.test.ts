@@ -220,7 +220,7 @@ describeInBrowser('the VTN dashboard in a browser', () => {
 
     const session = (await h.admin('GET', `/admin/v1/negotiations/${sessionID}`)).json as { rounds: number; outcome: NegotiationOutcome };
     await seeText(page.locator('#session-summary'), new RegExp(`^${session.rounds} rounds`));
-    for (const key of ['residuals', 'prices', 'grid', 'schedule']) {
+    for (const key of ['residuals', 'round-prices', 'prices', 'grid', 'schedule']) {
       expect(await page.locator(`[data-chart="${key}"] canvas`).count()).toBe(1);
     }
     // The residual chart has one point per round, on a log axis.

@@ -221,7 +221,7 @@ const EVENT_FIELDS = [
   { name: 'dtstart', label: 'Start (UTC)', path: '/activePeriod/dtstart', placeholder: '2030-01-01T16:00:00Z' },
   { name: 'duration', label: 'Duration', path: '/activePeriod/duration', placeholder: 'PT1H', also: ['/activePeriod'] },
   { name: 'rampUp', label: 'Ramp-up (optional)', path: '/activePeriod/x-eiRampUp', placeholder: 'PT30M' },
-  { name: 'signalName', label: 'Signal', path: '/signals/0/signalName', options: [...new Set(SIGNALS.map(([name]) => name))], also: ['/signals'] },
+  { name: 'signalName', label: 'Signal', path: '/signals/0/signalName', options: SIGNALS.map(([name]) => name), also: ['/signals'] },
   { name: 'signalType', label: 'Signal type', path: '/signals/0/signalType', options: SIGNAL_TYPES },
   { name: 'value', label: 'Value', path: '/signals/0/intervals/0/signalPayload', placeholder: '2', also: ['/signals/0/intervals'] },
   { name: 'venIDs', label: 'Target venIDs (comma-separated)', path: '/target/venID', also: ['/target'] },

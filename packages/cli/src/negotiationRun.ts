@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
-import { negotiateOverOpenAdr } from './openAdrNegotiation.js';
+import { negotiateOverOpenAdr, type OpenAdrNegotiationResult } from './openAdrNegotiation.js';
 import { Progress } from './progress.js';
 import { renderNegotiationReport, type NegotiationReportData } from './report/negotiationReport.js';
 import type { NegotiationScenario } from './scenario.js';
@@ -15,6 +15,11 @@ export interface RunSettings {
   readonly transport: 'push' | 'pull';
   /** Where the OpenADR run keeps its PKI, database and scenario (default a temporary directory). */
   readonly workDir?: string;
+  /**
+   * Over OpenADR: once agreed (or not), called with the run while the VTN and VENs are still up;
+   * they stay up until it resolves (the dashboard stays open).
+   */
+  readonly serveUntil?: (run: NegotiationRun, dashboardUrl: string, adminToken: string) => Promise<void>;
 }
 
 /** A negotiated scenario with its figures, whichever way it ran. */
@@ -76,6 +81,35 @@ export async function runScenario(scenario: NegotiationScenario, settings: RunSe
   }
   // The VENs get a process of their own when the CLI runs built (two cores at work); from sources, they share this one.
   const venProcesses = existsSync(join(__dirname, 'bin.js')) ? 1 : 0;
+  const toRun = (result: OpenAdrNegotiationResult): NegotiationRun => {
+    const agreed = result.status === 'agreed' && result.outcome !== undefined;
+    const schedules = new Map(result.vens.flatMap((v) => (v.schedules === undefined ? [] : [[v.name, v.schedules] as const])));
+    const reference = negotiateInProcess(scenario, { tolerance: REFERENCE_TOLERANCE, maxIterations: 50_000 });
+    return {
+      scenario,
+      over: 'openadr',
+      agreed,
+      reason: result.reason,
+      rounds: result.rounds.length,
+      seconds: result.seconds,
+      startMs: result.startMs,
+      tolerance: settings.tolerance,
+      figures: agreed && schedules.size === scenario.vens.length ? scenarioFigures(scenario, schedules, alone) : undefined,
+      prices: result.outcome?.prices ?? result.rounds.at(-1)?.prices ?? [],
+      upstreamPrices: result.outcome?.upstreamPrices,
+      residuals: result.rounds.map((r) => ({ round: r.round, primal: r.relativePrimal, dual: r.relativeDual })),
+      messages: result.messages,
+      bytes: result.bytes,
+      vens: result.vens.map((v) => ({ name: v.name, rounds: v.rounds, missed: v.missed, status: v.status, costEur: v.costEur })),
+      reference: { iterations: reference.iterations, seconds: reference.seconds, costEur: scenarioFigures(scenario, reference.schedules, undefined).costEur },
+    };
+  };
+  let run: NegotiationRun | undefined;
+  const done = (result: OpenAdrNegotiationResult): NegotiationRun => {
+    progress.done(`${result.status === 'agreed' ? 'agreed' : `NOT agreed (${result.reason ?? result.status})`} after ${result.rounds.length} rounds in ${result.seconds.toFixed(1)} s over OpenADR`);
+    run = toRun(result);
+    return run;
+  };
   const result = await negotiateOverOpenAdr(scenario, {
     tolerance: settings.tolerance,
     maxRounds: settings.maxRounds,
@@ -85,29 +119,11 @@ export async function runScenario(scenario: NegotiationScenario, settings: RunSe
     ...(settings.workDir === undefined ? {} : { workDir: settings.workDir }),
     onStatus: (text) => io.stderr.write(`${text}\n`),
     onRound: (p) => show(p.round, p.relativePrimal, p.relativeDual),
+    ...(settings.serveUntil === undefined
+      ? {}
+      : { beforeTeardown: (vtn, ended) => settings.serveUntil?.(done(ended), `${vtn.adminUrl}/dashboard/`, vtn.app.adminToken) ?? Promise.resolve() }),
   });
-  const agreed = result.status === 'agreed' && result.outcome !== undefined;
-  progress.done(`${agreed ? 'agreed' : `NOT agreed (${result.reason ?? result.status})`} after ${result.rounds.length} rounds in ${result.seconds.toFixed(1)} s over OpenADR`);
-  const schedules = new Map(result.vens.flatMap((v) => (v.schedules === undefined ? [] : [[v.name, v.schedules] as const])));
-  const reference = negotiateInProcess(scenario, { tolerance: REFERENCE_TOLERANCE, maxIterations: 50_000 });
-  return {
-    scenario,
-    over: 'openadr',
-    agreed,
-    reason: result.reason,
-    rounds: result.rounds.length,
-    seconds: result.seconds,
-    startMs: result.startMs,
-    tolerance: settings.tolerance,
-    figures: agreed && schedules.size === scenario.vens.length ? scenarioFigures(scenario, schedules, alone) : undefined,
-    prices: result.outcome?.prices ?? result.rounds.at(-1)?.prices ?? [],
-    upstreamPrices: result.outcome?.upstreamPrices,
-    residuals: result.rounds.map((r) => ({ round: r.round, primal: r.relativePrimal, dual: r.relativeDual })),
-    messages: result.messages,
-    bytes: result.bytes,
-    vens: result.vens.map((v) => ({ name: v.name, rounds: v.rounds, missed: v.missed, status: v.status, costEur: v.costEur })),
-    reference: { iterations: reference.iterations, seconds: reference.seconds, costEur: scenarioFigures(scenario, reference.schedules, undefined).costEur },
-  };
+  return run ?? done(result);
 }
 
 interface FigureRow {

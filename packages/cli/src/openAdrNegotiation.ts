@@ -26,6 +26,11 @@ export interface OpenAdrNegotiationOptions {
   readonly startMs?: number;
   readonly onRound?: (progress: RoundProgress) => void;
   readonly onStatus?: (text: string) => void;
+  /**
+   * Called once the negotiation ended, before anything is torn down: e.g. to keep the VTN (and its
+   * dashboard) up until the operator is done looking. The result is complete by then.
+   */
+  readonly beforeTeardown?: (vtn: RunningVtn, result: OpenAdrNegotiationResult) => Promise<void>;
 }
 
 /** One VEN's view after the negotiation: what it answered and what it will run (private, never sent). */
@@ -267,7 +272,7 @@ export async function negotiateOverOpenAdr(scenario: NegotiationScenario, option
         bytes: agreed?.bytes ?? 0,
       };
     });
-    return {
+    const result: OpenAdrNegotiationResult = {
       sessionID: record.sessionID,
       status: record.status,
       reason: record.reason,
@@ -279,6 +284,8 @@ export async function negotiateOverOpenAdr(scenario: NegotiationScenario, option
       bytes: results.reduce((sum, v) => sum + v.bytes, 0),
       seconds,
     };
+    await options.beforeTeardown?.(vtn, result);
+    return result;
   } finally {
     await fleet?.stop();
     await vtn.close();

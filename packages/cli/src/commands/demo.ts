@@ -20,17 +20,26 @@ Options:
   --out <dir>             where the report, the PKI and the VTN database go (default oadr-demo)
   --in-process            solve with the ADMM engine alone, no OpenADR (seconds instead of half a minute)
   --pull                  VENs poll instead of taking pushes
+  --serve                 keep the VTN and the VENs up afterwards and print the dashboard's address
+                          and admin token (the negotiation's history, prices and schedules); Ctrl-C stops
   --tolerance <x>         relative residual tolerance (default 1e-3 over OpenADR, 1e-5 in-process:
                           with every device on one net the engine's residuals are looser per house)
   --json                  print the outcome as JSON
   -h, --help              show this help
 `;
 
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
 /** The embedded community: the instance bench/oracle/instance.py makes with H=39, seed 39. */
 export const DEMO_INSTANCE_PATH = join(__dirname, '..', '..', 'data', 'community-39.instance.json');
 
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parseOptions('demo', argv, { out: 'string', 'in-process': 'boolean', pull: 'boolean', tolerance: 'string', json: 'boolean' });
+  const { values } = parseOptions('demo', argv, { out: 'string', 'in-process': 'boolean', pull: 'boolean', serve: 'boolean', tolerance: 'string', json: 'boolean' });
   if (values.help) {
     io.stdout.write(DEMO_HELP);
     return ExitCode.OK;
@@ -47,6 +56,14 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<E
       json: values.json,
       report: join(out, 'report.html'),
       workDir: out,
+      ...(values.serve === true
+        ? {
+            serveUntil: async (_run: unknown, dashboardUrl: string, token: string) => {
+              io.stderr.write(`\nThe VTN stays up: open ${dashboardUrl} and log in with the admin token\n  ${token}\nCtrl-C stops it.\n`);
+              await interrupted();
+            },
+          }
+        : {}),
     },
     io,
     'demo',

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { numberOption, parseOptions } from '../args.js';
 import { CliUsageError, ExitCode } from '../CliError.js';
 import type { CliIo } from '../io.js';
-import { runJson, runScenario, runTable, writeRunReport, type RunSettings } from '../negotiationRun.js';
+import { runJson, runScenario, runTable, writeRunReport, type NegotiationRun, type RunSettings } from '../negotiationRun.js';
 import { checkScenario, communityScenario, readScenarioFile, type NegotiationScenario } from '../scenario.js';
 
 export const NEGOTIATE_HELP = `Usage: oadr negotiate (--scenario <file.json> | --instance <file.json>) [options]
@@ -69,6 +69,7 @@ export interface NegotiateFlags {
   readonly report?: string | undefined;
   readonly json?: boolean | undefined;
   readonly workDir?: string | undefined;
+  readonly serveUntil?: RunSettings['serveUntil'];
 }
 
 /** Runs a scenario as the flags say, prints it, writes its report; exit 0 only for an agreement. */
@@ -80,14 +81,36 @@ export async function negotiateScenario(scenario: NegotiationScenario, flags: Ne
     roundDeadlineMs: Math.round(numberOption(command, 'round-deadline', flags['round-deadline'], scenario.negotiation?.roundDeadlineMs ?? 10_000, 10, 3_600_000)),
     transport: flags.pull === true ? 'pull' : 'push',
     ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+    ...(flags.serveUntil === undefined ? {} : { serveUntil: flags.serveUntil }),
   };
-  const run = await runScenario(scenario, settings, io);
-  if (flags.report !== undefined) {
-    const path = resolve(io.cwd, flags.report);
-    writeRunReport(run, path);
-    io.stderr.write(`report written to ${path}\n`);
-  }
-  io.stdout.write(flags.json === true ? `${JSON.stringify(runJson(run), null, 2)}\n` : runTable(run));
+  let shown = false;
+  const show = (run: NegotiationRun) => {
+    if (flags.report !== undefined) {
+      const path = resolve(io.cwd, flags.report);
+      writeRunReport(run, path);
+      io.stderr.write(`report written to ${path}\n`);
+    }
+    io.stdout.write(flags.json === true ? `${JSON.stringify(runJson(run), null, 2)}\n` : runTable(run));
+    shown = true;
+  };
+  const serve = flags.serveUntil;
+  const run = await runScenario(
+    scenario,
+    {
+      ...settings,
+      // The outcome is shown before the VTN stays up for the operator, not after it stops.
+      ...(serve === undefined
+        ? {}
+        : {
+            serveUntil: async (ended: NegotiationRun, url: string, token: string) => {
+              show(ended);
+              await serve(ended, url, token);
+            },
+          }),
+    },
+    io,
+  );
+  if (!shown) show(run);
   return run.agreed ? ExitCode.OK : ExitCode.FAILURE;
 }
 

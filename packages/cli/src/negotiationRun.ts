@@ -41,7 +41,7 @@ export interface NegotiationRun {
   readonly bytes: number | undefined;
   readonly vens: readonly { name: string; rounds: number; missed: number; status: string; costEur: number | undefined }[];
   /** OpenADR only: the same scenario in-process to a tight tolerance, the optimum the agreement is measured against. */
-  readonly reference: { readonly iterations: number; readonly seconds: number; readonly costEur: number } | undefined;
+  readonly reference: { readonly converged: boolean; readonly iterations: number; readonly seconds: number; readonly costEur: number } | undefined;
 }
 
 const REFERENCE_TOLERANCE = 1e-5;
@@ -101,7 +101,7 @@ export async function runScenario(scenario: NegotiationScenario, settings: RunSe
       messages: result.messages,
       bytes: result.bytes,
       vens: result.vens.map((v) => ({ name: v.name, rounds: v.rounds, missed: v.missed, status: v.status, costEur: v.costEur })),
-      reference: { iterations: reference.iterations, seconds: reference.seconds, costEur: scenarioFigures(scenario, reference.schedules, undefined).costEur },
+      reference: { converged: reference.converged, iterations: reference.iterations, seconds: reference.seconds, costEur: scenarioFigures(scenario, reference.schedules, undefined).costEur },
     };
   };
   let run: NegotiationRun | undefined;
@@ -144,7 +144,8 @@ function figureRows(run: NegotiationRun): FigureRow[] {
     rows.push(['cost', `${f.costEur.toFixed(2)} ${currency}${f.aloneCostEur === undefined ? '' : ` (every VEN alone: ${f.aloneCostEur.toFixed(2)} ${currency}, ${((1 - f.costEur / f.aloneCostEur) * 100).toFixed(1)}% saved)`}`]);
     if (run.reference !== undefined) {
       const gap = (f.costEur - run.reference.costEur) / Math.abs(run.reference.costEur);
-      rows.push(['optimum', `${run.reference.costEur.toFixed(2)} ${currency} in-process to ${REFERENCE_TOLERANCE.toExponential(0)}: the agreement is ${(gap * 100).toFixed(3)}% from it`]);
+      const solved = run.reference.converged ? `in-process to ${REFERENCE_TOLERANCE.toExponential(0)}` : `in-process, NOT converged to ${REFERENCE_TOLERANCE.toExponential(0)} in ${run.reference.iterations} iterations`;
+      rows.push(['optimum', `${run.reference.costEur.toFixed(2)} ${currency} ${solved}: the agreement is ${(gap * 100).toFixed(3)}% from it`]);
     }
     rows.push(['peak import', `${f.peakImportKw.toFixed(1)} kW of ${f.importLimitKw.toFixed(1)} kW: ${limitText(f)}`, limitHolds(run)]);
     rows.push(['self-consumption', `${(f.selfConsumption * 100).toFixed(1)}% of the VENs' injections used inside the community`]);

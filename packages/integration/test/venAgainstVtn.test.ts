@@ -109,6 +109,24 @@ describe('our VEN against our VTN over mutual TLS', () => {
     });
     expect(rows[0]!.venID).toBe(venID);
   });
+
+  test('a periodic report the VTN requests arrives every reportBackDuration until the VTN cancels it', async () => {
+    // A reportInterval of duration 0 runs until cancelled (without one the request is one-shot).
+    const reportRequestID = await vtn.app.core.requestReport(venID, {
+      reportSpecifierID: 'TELEMETRY_USAGE',
+      granularity: 'PT1S',
+      reportBackDuration: 'PT1S',
+      reportInterval: { dtstart: formatDateTime(Date.now()), duration: 'PT0S' },
+    });
+    await eventually('two periodic uploads', async () => ((await vtn.app.store.listReportData({ venID, reportRequestID })).length >= 2 ? true : undefined));
+    expect((await vtn.app.store.getReportRequest(reportRequestID))?.status).toBe('active');
+    const cancelled = ven.next('reportCancelled');
+    await vtn.app.core.cancelReport(reportRequestID);
+    expect(await cancelled).toEqual([reportRequestID]);
+    const after = (await vtn.app.store.listReportData({ venID, reportRequestID })).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await vtn.app.store.listReportData({ venID, reportRequestID })).length).toBe(after);
+  });
 });
 
 describe('our push VEN against our VTN', () => {

@@ -1,6 +1,6 @@
 import { formatDateTime, type EiEventSignal } from '@oadr-kit/protocol';
 import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
-import { silentLogger, VenClient, type VenEvent } from '@oadr-kit/ven';
+import { DEFAULT_REPORT_CAPABILITIES, silentLogger, VenClient, type VenEvent } from '@oadr-kit/ven';
 import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
 import pino from 'pino';
 
@@ -53,6 +53,8 @@ describe('our VEN against our VTN over mutual TLS', () => {
       tls: { certPem: venCert.certificatePem, keyPem: venCert.keyPem, caPem: ca },
       pollIntervalMs: 100,
       logger: silentLogger,
+      // A meter that samples every second, so a test can watch periodic reports without waiting minutes.
+      reports: DEFAULT_REPORT_CAPABILITIES.map((point) => ({ ...point, minPeriodMs: 1000 })),
       handlers: {
         decideOpt: async (event: VenEvent) => (event.signals.some((s) => s.signalName === 'ELECTRICITY_PRICE') ? 'optIn' : 'optOut'),
         readReport: async () => [{ rID: 'power', value: 2.5 }],

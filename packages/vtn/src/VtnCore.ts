@@ -435,6 +435,17 @@ export class VtnCore {
         rIDs = input.rIDs ?? known;
         const unknown = rIDs.filter((r) => !known.includes(r));
         if (unknown.length > 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, `unknown rID ${unknown.join(', ')}`, { details: ['/rIDs'] });
+        // The VEN declared how fast each point can be sampled; asking faster is a request it may refuse (TH R*_8xxx).
+        const granularityMs = fixedDurationMs(input.granularity, '/granularity');
+        for (const description of registration.report.oadrReportDescription ?? []) {
+          const min = description.oadrSamplingRate?.oadrMinPeriod;
+          if (!rIDs.includes(description.rID) || min === undefined || granularityMs === 0) continue;
+          if (granularityMs < fixedDurationMs(min, `/oadrSamplingRate/${description.rID}`)) {
+            throw new VtnError(VtnErrorCode.BAD_REQUEST, `granularity ${input.granularity} is shorter than the VEN's minimum sampling period ${min} for rID ${description.rID}`, {
+              details: ['/granularity'],
+            });
+          }
+        }
         if (rIDs.length === 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the report has no data points to request', { details: ['/rIDs'] });
       }
       const request: OadrReportRequest = {
@@ -476,6 +487,15 @@ export class VtnCore {
         this.clock(),
       );
     });
+  }
+}
+
+/** A duration of fixed length in ms; months and years have none, so a request cannot use them. */
+function fixedDurationMs(duration: string, field: string): number {
+  try {
+    return durationToMs(duration);
+  } catch (error) {
+    throw new VtnError(VtnErrorCode.BAD_REQUEST, `${duration} is not a duration of fixed length`, { details: [field], cause: error });
   }
 }
 

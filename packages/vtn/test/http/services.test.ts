@@ -359,6 +359,17 @@ describe.each<[string, (() => StoreFactory) | undefined]>([
       expect(bad.status).toBe(400);
     });
 
+    it('refuses a granularity shorter than the minimum sampling period the VEN registered (400, field named)', async () => {
+      const venID = await registered();
+      await h.post('EiReport', metadata(venID));
+      const tooFast = await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT10S', reportBackDuration: 'PT1M' });
+      expect(tooFast.status).toBe(400);
+      expect(tooFast.json).toMatchObject({ error: { details: ['/granularity'], message: expect.stringMatching(/PT10S is shorter than the VEN's minimum sampling period PT1M for rID power/) as unknown } });
+      const months = await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'P1M', reportBackDuration: 'PT1M' });
+      expect(months.status).toBe(400);
+      expect((await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT1M', reportBackDuration: 'PT1M' })).status).toBe(201);
+    });
+
     it('answers a VEN asking for the VTN METADATA with the VTN register report, and refuses other specifiers (452)', async () => {
       const venID = await registered();
       const request = (specifier: string) => ({

@@ -108,11 +108,17 @@ export class NegotiationOrchestrator {
     this.#unsubscribe = core.onReports((venID, reports) => this.#onReports(venID, reports));
   }
 
-  /** Marks sessions a previous process was running as interrupted: their engine state is gone. */
+  /**
+   * Marks sessions a previous process was running as interrupted (their engine state is gone) and
+   * cancels their events: a round that was never agreed must not stand as a schedule.
+   */
   async recover(): Promise<void> {
     for (const record of await this.#core.store.listNegotiations()) {
       if (record.status !== 'running' || this.#running.has(record.sessionID)) continue;
-      await this.#core.store.saveNegotiation({ ...record, status: 'interrupted', reason: 'the VTN restarted during the negotiation', updatedAt: this.#core.clock() });
+      const reason = 'the VTN restarted during the negotiation';
+      await this.#cancelEvents(record.members as NegotiationMember[], reason);
+      await this.#core.store.saveNegotiation({ ...record, status: 'interrupted', reason, updatedAt: this.#core.clock() });
+      this.#core.log.warn({ sessionID: record.sessionID }, `negotiation interrupted: ${reason}`);
     }
   }
 
@@ -425,7 +431,7 @@ export class NegotiationOrchestrator {
   }
 
   async #end(running: Running, status: NegotiationRecord['status'], reason: string | undefined, outcome?: NegotiationOutcome): Promise<NegotiationRecord> {
-    if (status !== 'agreed') await this.#cancelEvents(running, reason ?? status);
+    if (status !== 'agreed') await this.#cancelEvents([...running.members.values()], reason ?? status);
     running.record = { ...running.record, status, reason, outcome, updatedAt: this.#core.clock(), members: [...running.members.values()] };
     await this.#core.store.saveNegotiation(running.record);
     this.#core.log.info({ sessionID: running.spec.sessionID, status, rounds: running.record.rounds, reason }, 'negotiation ended');
@@ -433,8 +439,8 @@ export class NegotiationOrchestrator {
   }
 
   /** Without an agreement no round may stand as a schedule: every event of the session is cancelled. */
-  async #cancelEvents(running: Running, reason: string): Promise<void> {
-    for (const member of running.members.values()) {
+  async #cancelEvents(members: readonly NegotiationMember[], reason: string): Promise<void> {
+    for (const member of members) {
       const event: EventRecord | undefined = await this.#core.store.getEvent(member.eventID);
       if (event === undefined || event.cancelledAt !== undefined) continue;
       try {

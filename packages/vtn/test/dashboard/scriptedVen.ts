@@ -1,6 +1,7 @@
 import { memberDevices, VenModel, type MemberDeviceSpec } from '@oadr-kit/aggregator';
 import { NEGOTIATION_REPORT_NAME, projectionReport, readNegotiationEvent, type OadrEvent, type OadrReport } from '@oadr-kit/protocol';
 import { expectType, T0, type Harness } from '../helpers/harness.js';
+import { projectionMetadata } from '../helpers/projectionMetadata.js';
 
 export const SLOTS = 24;
 export const START = new Date(T0 + 3_600_000).toISOString().replace('.000Z', 'Z');
@@ -14,23 +15,6 @@ function houseSpecs(h: number): MemberDeviceSpec[] {
     { kind: 'battery', id: 'battery', parameters: { capacityKwh: 8, maxChargeKw: 3, maxDischargeKw: 3, initialSocKwh: 4, chargeEfficiency: 0.95, dischargeEfficiency: 0.95 } },
   ];
 }
-
-const projectionMetadata: OadrReport = {
-  duration: 'P1D',
-  oadrReportDescription: [
-    {
-      rID: 'projection',
-      reportType: 'usage',
-      itemBase: { powerReal: { itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: { hertz: 50, voltage: 230, ac: true } } },
-      readingType: 'Projected',
-      oadrSamplingRate: { oadrMinPeriod: 'PT1M', oadrMaxPeriod: 'P1D', oadrOnChange: false },
-    },
-  ],
-  reportRequestID: '0',
-  reportSpecifierID: NEGOTIATION_REPORT_NAME,
-  reportName: 'METADATA_TELEMETRY_USAGE',
-  createdDateTime: START,
-};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,7 +44,7 @@ export class ScriptedVen {
 
   async register(): Promise<void> {
     this.venID = (await this.h.register()).venID;
-    const answer = await this.h.post('EiReport', { type: 'oadrRegisterReport', body: { requestID: `rr-${this.venID}`, venID: this.venID, oadrReport: [projectionMetadata] } });
+    const answer = await this.h.post('EiReport', { type: 'oadrRegisterReport', body: { requestID: `rr-${this.venID}`, venID: this.venID, oadrReport: [projectionMetadata(START)] } });
     expect(expectType(answer.message, 'oadrRegisteredReport').eiResponse.responseCode).toBe('200');
     await this.h.drain(this.venID);
   }

@@ -1,40 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { decodePayload, encodePayload, type OadrMessage } from '@oadr-kit/protocol';
 import { Agent, request } from 'undici';
 import { createSqliteStore } from '../../src/index.js';
+import { killChildVtn as kill, startChildVtn as startChild, type ChildVtn as Child } from '../helpers/childVtn.js';
 import { PREFIX } from '../helpers/harness.js';
 
 const TOKEN = 'test-token-0123456789';
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  adminUrl: string;
-}
-
-async function startChild(db: string): Promise<Child> {
-  const child = spawn(process.execPath, ['-r', join(__dirname, '..', 'helpers', 'registerTs.js'), join(__dirname, '..', 'helpers', 'vtnProcess.ts'), db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`VTN process exited with ${String(code)}`)));
-  });
-  lines.close();
-  const { url, adminUrl } = JSON.parse(first) as { url: string; adminUrl: string };
-  return { process: child, url, adminUrl };
-}
-
-async function kill(child: Child): Promise<void> {
-  const exited = new Promise((resolve) => child.process.once('exit', resolve));
-  child.process.kill('SIGKILL');
-  await exited;
-}
 
 describe('durability: a VTN killed with SIGKILL loses and duplicates nothing it acknowledged', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vtn-kill-'));

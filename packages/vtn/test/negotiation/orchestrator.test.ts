@@ -2,6 +2,7 @@ import { AdmmEngine, memberDevices, negotiationNetwork, VenModel, type MemberDev
 import { NEGOTIATION_REPORT_NAME, projectionReport, readNegotiationEvent, type OadrEvent, type OadrReport } from '@oadr-kit/protocol';
 import type { NegotiationOutcome, NegotiationRecord } from '../../src/index.js';
 import { expectType, startHarness, T0, type Harness } from '../helpers/harness.js';
+import { projectionMetadata } from '../helpers/projectionMetadata.js';
 
 const SLOTS = 24;
 const horizon = { slots: SLOTS, slotHours: 1 };
@@ -16,23 +17,6 @@ function houseSpecs(h: number): MemberDeviceSpec[] {
     { kind: 'battery', id: 'battery', parameters: { capacityKwh: 8, maxChargeKw: 3, maxDischargeKw: 3, initialSocKwh: 4, chargeEfficiency: 0.95, dischargeEfficiency: 0.95 } },
   ];
 }
-
-const projectionMetadata: OadrReport = {
-  duration: 'P1D',
-  oadrReportDescription: [
-    {
-      rID: 'projection',
-      reportType: 'usage',
-      itemBase: { powerReal: { itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: { hertz: 50, voltage: 230, ac: true } } },
-      readingType: 'Projected',
-      oadrSamplingRate: { oadrMinPeriod: 'PT1M', oadrMaxPeriod: 'P1D', oadrOnChange: false },
-    },
-  ],
-  reportRequestID: '0',
-  reportSpecifierID: NEGOTIATION_REPORT_NAME,
-  reportName: 'METADATA_TELEMETRY_USAGE',
-  createdDateTime: START,
-};
 
 /**
  * A scripted pull VEN: registers (with the projection report unless told not to), then polls,
@@ -60,7 +44,7 @@ class ScriptedVen {
     this.venID = (await this.h.register()).venID;
     const answer = await this.h.post('EiReport', {
       type: 'oadrRegisterReport',
-      body: { requestID: `rr-${this.venID}`, venID: this.venID, ...(this.options.projection === false ? {} : { oadrReport: [projectionMetadata] }) },
+      body: { requestID: `rr-${this.venID}`, venID: this.venID, ...(this.options.projection === false ? {} : { oadrReport: [projectionMetadata(START)] }) },
     });
     expect(expectType(answer.message, 'oadrRegisteredReport').eiResponse.responseCode).toBe('200');
     await this.h.drain(this.venID);

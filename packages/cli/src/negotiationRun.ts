@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
 import { negotiateOverOpenAdr, type OpenAdrNegotiationResult } from './openAdrNegotiation.js';
-import { Progress } from './progress.js';
+import { Progress, ResidualBar } from './progress.js';
 import { renderNegotiationReport, type NegotiationReportData } from './report/negotiationReport.js';
 import type { NegotiationScenario } from './scenario.js';
 import { aloneCost, negotiateInProcess, scenarioFigures, type ScenarioFigures } from './scenarioOutcome.js';
@@ -54,8 +54,9 @@ function nextMidnightUtc(now: number): number {
 /** Negotiates a scenario over OpenADR or in-process, with progress on stderr, and computes its figures. */
 export async function runScenario(scenario: NegotiationScenario, settings: RunSettings, io: CliIo): Promise<NegotiationRun> {
   const progress = new Progress(io.stderr, 25);
+  const bar = new ResidualBar(settings.tolerance);
   const show = (round: number, primal: number, dual: number) =>
-    progress.update(`round ${round}  primal ${primal.toExponential(2)}  dual ${dual.toExponential(2)}  (target ${settings.tolerance.toExponential(0)})`);
+    progress.update(`round ${String(round).padStart(4)} ${bar.render(Math.max(primal, dual))}  primal ${primal.toExponential(2)}  dual ${dual.toExponential(2)}  (target ${settings.tolerance.toExponential(0)})`);
   const alone = aloneCost(scenario, 1e-4);
   if (settings.over === 'in-process') {
     const run = negotiateInProcess(scenario, { tolerance: settings.tolerance, maxIterations: settings.maxRounds }, show);

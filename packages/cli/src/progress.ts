@@ -26,3 +26,25 @@ export class Progress {
     this.shown = false;
   }
 }
+
+/**
+ * A bar for a residual falling towards a tolerance: the share of the way, on a log scale, from the
+ * first residual seen to the tolerance (residuals fall geometrically, so linear would sit at 99%).
+ */
+export class ResidualBar {
+  private first: number | undefined;
+
+  constructor(
+    private readonly tolerance: number,
+    private readonly width = 20,
+  ) {}
+
+  render(residual: number): string {
+    const start = (this.first ??= Math.max(residual, this.tolerance * 10));
+    const share = residual <= this.tolerance ? 1 : Math.min(1, Math.max(0, Math.log(start / residual) / Math.log(start / this.tolerance)));
+    const filled = Math.round(share * this.width);
+    return `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${Math.round(share * 100)
+      .toString()
+      .padStart(3)}%`;
+  }
+}

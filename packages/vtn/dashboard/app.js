@@ -169,14 +169,9 @@ function optSummary(opts) {
 
 async function vensPage(gen) {
   const [vens, opts] = await Promise.all([api('GET', '/vens'), api('GET', '/opts')]);
-  const reports = await Promise.all(vens.map((v) => api('GET', `/report-data?venID=${encodeURIComponent(v.venID)}&limit=10000`)));
   if (gen !== generation) return;
-  const rows = vens.map((ven, i) => {
+  const rows = vens.map((ven) => {
     const active = opts.filter((o) => o.venID === ven.venID && o.cancelledAt === undefined);
-    // The admin API has no last-contact time: the newest registration, report upload or opt stands in.
-    const heard = [ven.registeredAt, ...reports[i].map((r) => r.receivedAt), ...active.map((o) => o.createdAt)]
-      .map((t) => (t === undefined ? Number.NaN : new Date(t).getTime()))
-      .filter((t) => !Number.isNaN(t));
     return h(
       'tr',
       { 'data-ven': ven.venID },
@@ -187,7 +182,7 @@ async function vensPage(gen) {
       h('td', {}, ven.transport, ven.transportAddress ? h('div', { class: 'muted mono' }, ven.transportAddress) : null),
       h('td', {}, [...ven.groupIDs.map((g) => `group ${g}`), ...ven.resourceIDs.map((r) => `resource ${r}`), ...ven.partyIDs.map((p) => `party ${p}`)].join(', ') || '—'),
       h('td', {}, time(ven.registeredAt)),
-      h('td', {}, heard.length === 0 ? '—' : time(Math.max(...heard))),
+      h('td', {}, time(ven.lastSeenAt)),
       h('td', {}, optSummary(active)),
     );
   });
@@ -195,8 +190,8 @@ async function vensPage(gen) {
     h('h1', {}, 'VENs'),
     vens.length === 0
       ? h('p', { class: 'muted' }, 'No VEN has registered or been provisioned yet.')
-      : table(['VEN', 'state', 'registration', 'fingerprint', 'transport', 'targets', 'registered', 'last heard', 'opts in force'], rows, { id: 'vens' }),
-    h('p', { class: 'muted' }, 'Last heard: the newest registration, report upload or opt of the VEN.'),
+      : table(['VEN', 'state', 'registration', 'fingerprint', 'transport', 'targets', 'registered', 'last seen', 'opts in force'], rows, { id: 'vens' }),
+    h('p', { class: 'muted' }, 'Last seen: the latest request of the VEN (a poll or any service call); a VEN that polls another VTN process on the same database shows up to 5 s late.'),
   );
 }
 

@@ -182,6 +182,7 @@ export class OadrServices {
         throw error;
       }
     }
+    this.core.lastSeen.seen(ven.venID, this.core.clock());
     return ven;
   }
 
@@ -252,6 +253,7 @@ export class OadrServices {
 
   private async queryRegistration(body: MessageBody<'oadrQueryRegistration'>, identity: RequestIdentity): Promise<ServiceReply> {
     const ven = identity.fingerprint === undefined ? undefined : await this.core.store.getVenByFingerprint(identity.fingerprint);
+    if (ven !== undefined) this.core.lastSeen.seen(ven.venID, this.core.clock());
     const registered = ven?.registrationID === undefined ? undefined : ven;
     return this.payload(this.createdRegistration(body.requestID, registered), registered?.venID);
   }
@@ -293,6 +295,8 @@ export class OadrServices {
         httpPullModel: pull,
         reportOnly: body.oadrReportOnly,
         xmlSignature: body.oadrXmlSignature,
+        // The registration writes the row anyway: the time rides along instead of waiting for a flush.
+        lastSeenAt: now,
       };
       if (!updated.approved) {
         await tx.saveVen({ ...updated, registrationID: undefined });

@@ -16,6 +16,7 @@ import type { VtnConfig } from './config.js';
 import { eventTimes, orderEvents, toOadrEvent, visibleUntil } from './domain/eventLifecycle.js';
 import { choosePollAnswer } from './domain/pollOrder.js';
 import { targetsVen } from './domain/targets.js';
+import { LastSeen } from './LastSeen.js';
 import type { EventRecord, EventSpec, OutboxMessage, VenRecord, VtnRepository, VtnStore } from './store/VtnStore.js';
 import { VtnError, VtnErrorCode } from './VtnError.js';
 
@@ -62,6 +63,8 @@ export interface VtnCoreOptions {
   log: Logger;
   /** Told when a VEN has something new to receive (the pusher listens). */
   onWork?: (venIDs: readonly string[]) => void;
+  /** How often lastSeenAt is written; default LAST_SEEN_FLUSH_MS. */
+  lastSeenFlushMs?: number;
 }
 
 /**
@@ -74,6 +77,8 @@ export class VtnCore {
   readonly clock: () => number;
   readonly log: Logger;
   onWork: (venIDs: readonly string[]) => void;
+  /** When each VEN last made an authenticated request (flushed to the store every few seconds). */
+  readonly lastSeen: LastSeen;
   readonly #reportListeners = new Set<(venID: string, reports: readonly OadrReport[]) => void>();
 
   constructor(options: VtnCoreOptions) {
@@ -82,6 +87,7 @@ export class VtnCore {
     this.clock = options.clock;
     this.log = options.log;
     this.onWork = options.onWork ?? (() => undefined);
+    this.lastSeen = new LastSeen(options.store, options.log, options.lastSeenFlushMs);
   }
 
   /** Calls `listener` with the reports of each oadrUpdateReport once stored; returns the unsubscribe. */

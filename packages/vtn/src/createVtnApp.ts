@@ -93,6 +93,7 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
         }));
   const metrics = createMetrics(processMetrics ?? true);
   const core = new VtnCore({ store, config, clock: clock ?? Date.now, log });
+  core.lastSeen.start();
   const services = new OadrServices(core, signatures);
   const clientTls: ConnectionOptions | undefined =
     tls === undefined ? undefined : createTlsClientOptions({ credentials: tls.credentials, ca: tls.ca, checkServerHostname: false, allowTls13: tls.allowTls13 ?? false });
@@ -118,6 +119,7 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
     async close() {
       await negotiations.close();
       await pusher.close();
+      await core.lastSeen.close();
       await store.close();
     },
   };

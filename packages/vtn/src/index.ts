@@ -6,6 +6,7 @@ export { loadVtnConfig, resolveVtnConfig, VTN_SCHEMA_DIR, type LogLevel, type St
 export { createVtnApp, type VtnApp, type VtnOptions, type VtnTlsMaterial } from './createVtnApp.js';
 export { startVtn, type RunningVtn } from './startVtn.js';
 export { VtnCore, type EventChange, type EventInput, type ReportRequestInput } from './VtnCore.js';
+export { LAST_SEEN_FLUSH_MS, LastSeen } from './LastSeen.js';
 export { xmlSignatureHooks, type XmlSignatureOptions } from './xmlSignatureHooks.js';
 export { OadrServices, SERVICE_MESSAGES, errorReply, type RequestIdentity, type ServiceReply, type SignatureHooks } from './OadrServices.js';
 export { Pusher, backoffMs, pushUrl } from './Pusher.js';

@@ -22,6 +22,7 @@ export function newVenRecord(venID: string, createdAt: number, fields: Partial<O
     partyIDs: [],
     createdAt,
     registeredAt: undefined,
+    lastSeenAt: undefined,
     ...fields,
   };
 }

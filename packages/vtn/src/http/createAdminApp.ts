@@ -74,7 +74,9 @@ async function readJson(ctx: Koa.Context, schema: string, optional = false): Pro
   return value;
 }
 
-function venView(ven: VenRecord): Record<string, unknown> {
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function venView(ven: VenRecord, lastSeenAt: number | undefined): Record<string, unknown> {
   return {
     venID: ven.venID,
     venName: ven.venName,
@@ -89,7 +91,8 @@ function venView(ven: VenRecord): Record<string, unknown> {
     resourceIDs: ven.resourceIDs,
     partyIDs: ven.partyIDs,
     createdAt: new Date(ven.createdAt).toISOString(),
-    registeredAt: ven.registeredAt === undefined ? undefined : new Date(ven.registeredAt).toISOString(),
+    registeredAt: iso(ven.registeredAt),
+    lastSeenAt: iso(lastSeenAt),
   };
 }
 
@@ -169,6 +172,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     ctx.body = await metrics.registry.metrics();
   });
 
+  const view = (ven: VenRecord): Record<string, unknown> => venView(ven, core.lastSeen.of(ven));
   const venOr404 = async (venID: string): Promise<VenRecord> => {
     const ven = await store.getVen(venID);
     if (ven === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `no VEN ${venID}`);
@@ -176,7 +180,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
   };
 
   router.get('/admin/v1/vens', async (ctx) => {
-    ctx.body = (await store.listVens()).map(venView);
+    ctx.body = (await store.listVens()).map(view);
   });
   router.post('/admin/v1/vens', async (ctx) => {
     const input = (await readJson(ctx, 'VenInput')) as { venID?: string; venName?: string; fingerprint?: string; groupIDs?: string[]; resourceIDs?: string[]; partyIDs?: string[] };
@@ -196,10 +200,10 @@ export function createAdminApp(options: AdminAppOptions): Koa {
       return record;
     });
     ctx.status = 201;
-    ctx.body = venView(ven);
+    ctx.body = view(ven);
   });
   router.get('/admin/v1/vens/:venID', async (ctx) => {
-    ctx.body = venView(await venOr404(ctx.params.venID ?? ''));
+    ctx.body = view(await venOr404(ctx.params.venID ?? ''));
   });
   router.patch('/admin/v1/vens/:venID', async (ctx) => {
     const input = (await readJson(ctx, 'VenPatch')) as { venName?: string; fingerprint?: string; groupIDs?: string[]; resourceIDs?: string[]; partyIDs?: string[] };
@@ -225,7 +229,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
       return updated;
     });
     core.onWork([venID]);
-    ctx.body = venView(ven);
+    ctx.body = view(ven);
   });
   router.post('/admin/v1/vens/:venID/approve', async (ctx) => {
     const venID = ctx.params.venID ?? '';
@@ -236,7 +240,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
       await tx.saveVen(updated);
       return updated;
     });
-    ctx.body = venView(ven);
+    ctx.body = view(ven);
   });
   router.post('/admin/v1/vens/:venID/deregister', async (ctx) => {
     await core.cancelRegistration(ctx.params.venID ?? '');

@@ -60,6 +60,7 @@ function venFromRow(r: SqlRow): VenRecord {
     partyIDs: attrs.partyIDs,
     createdAt: num(r.created_at),
     registeredAt: optNum(r.registered_at),
+    lastSeenAt: optNum(r.last_seen_at),
   };
 }
 
@@ -193,13 +194,14 @@ export class SqlRepository implements VtnRepository {
   private async saveVenRow(v: VenRecord): Promise<void> {
     await this.db.run(
       `INSERT INTO vens (ven_id, ven_id_lower, ven_name, registration_id, fingerprint, approved, profile_name, transport_name, transport_address,
-         http_pull_model, report_only, xml_signature, attrs, created_at, registered_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         http_pull_model, report_only, xml_signature, attrs, created_at, registered_at, last_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (ven_id) DO UPDATE SET ven_name = excluded.ven_name, registration_id = excluded.registration_id,
          fingerprint = excluded.fingerprint, approved = excluded.approved, profile_name = excluded.profile_name,
          transport_name = excluded.transport_name, transport_address = excluded.transport_address,
          http_pull_model = excluded.http_pull_model, report_only = excluded.report_only, xml_signature = excluded.xml_signature,
-         attrs = excluded.attrs, registered_at = excluded.registered_at`,
+         attrs = excluded.attrs, registered_at = excluded.registered_at,
+         last_seen_at = CASE WHEN vens.last_seen_at IS NULL OR excluded.last_seen_at > vens.last_seen_at THEN excluded.last_seen_at ELSE vens.last_seen_at END`,
       [
         v.venID,
         v.venID.toLowerCase(),
@@ -216,8 +218,15 @@ export class SqlRepository implements VtnRepository {
         JSON.stringify({ groupIDs: v.groupIDs, resourceIDs: v.resourceIDs, partyIDs: v.partyIDs }),
         v.createdAt,
         nul(v.registeredAt),
+        nul(v.lastSeenAt),
       ],
     );
+  }
+
+  async recordLastSeen(seen: ReadonlyMap<string, number>): Promise<void> {
+    for (const [venID, at] of seen) {
+      await this.db.run('UPDATE vens SET last_seen_at = ? WHERE ven_id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)', [at, venID, at]);
+    }
   }
 
   async deleteVen(venID: string): Promise<void> {

@@ -23,6 +23,11 @@ export interface VenRecord {
   partyIDs: string[];
   createdAt: number;
   registeredAt: number | undefined;
+  /**
+   * The last authenticated request of the VEN. Only moves forward: `saveVen` keeps a newer stored
+   * value, so a registration that read the row before a flush cannot step it back.
+   */
+  lastSeenAt: number | undefined;
 }
 
 /** A demand-response program: a market context with a name. */
@@ -201,6 +206,8 @@ export interface VtnRepository {
   listVens(): Promise<VenRecord[]>;
   saveVen(ven: VenRecord): Promise<void>;
   deleteVen(venID: string): Promise<void>;
+  /** Moves each VEN's lastSeenAt forward to the given time (never back; unknown VENs are skipped). */
+  recordLastSeen(seen: ReadonlyMap<string, number>): Promise<void>;
 
   getProgram(programID: string): Promise<ProgramRecord | undefined>;
   listPrograms(): Promise<ProgramRecord[]>;

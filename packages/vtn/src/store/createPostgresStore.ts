@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { schemaStatements } from './schemaSql.js';
+import { ADDED_COLUMNS, addColumnStatement, schemaStatements } from './schemaSql.js';
 import { SqlStore, type SqlDriver, type SqlExecutor, type SqlRow, type SqlValue } from './SqlStore.js';
 import type { VtnStore } from './VtnStore.js';
 
@@ -34,6 +34,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await client.query('SELECT pg_advisory_lock(726172)');
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       for (const statement of schemaStatements('postgres')) await client.query(statement);
+      for (const added of ADDED_COLUMNS) await client.query(addColumnStatement('postgres', added));
       await client.query('SELECT pg_advisory_unlock(726172)');
     } finally {
       client.release();

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { schemaStatements } from './schemaSql.js';
+import { ADDED_COLUMNS, addColumnStatement, schemaStatements } from './schemaSql.js';
 import { SqlStore, type SqlDriver, type SqlExecutor, type SqlRow, type SqlValue } from './SqlStore.js';
 import type { VtnStore } from './VtnStore.js';
 
@@ -20,6 +20,10 @@ export function createSqliteStore(options: SqliteStoreOptions): VtnStore {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   for (const statement of schemaStatements('sqlite')) db.exec(statement);
+  for (const added of ADDED_COLUMNS) {
+    const columns = db.pragma(`table_info(${added.table})`) as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === added.column)) db.exec(addColumnStatement('sqlite', added));
+  }
   return new SqlStore(new SqliteDriver(db));
 }
 

@@ -5,6 +5,25 @@
  */
 export type Dialect = 'sqlite' | 'postgres';
 
+/** A column added after the table's first release; each adapter adds it when a database lacks it. */
+export interface AddedColumn {
+  table: string;
+  column: string;
+  type: string;
+}
+
+/**
+ * Columns that are not in the CREATE TABLEs above: new and old databases both get them through the
+ * same guarded ALTER TABLE, so the upgrade path runs on every start rather than only on old files.
+ */
+export const ADDED_COLUMNS: readonly AddedColumn[] = [{ table: 'vens', column: 'last_seen_at', type: 'BIGINT' }];
+
+/** PostgreSQL guards the ALTER itself; SQLite has no IF NOT EXISTS here, so its adapter asks table_info first. */
+export function addColumnStatement(dialect: Dialect, added: AddedColumn): string {
+  const guard = dialect === 'postgres' ? 'IF NOT EXISTS ' : '';
+  return `ALTER TABLE ${added.table} ADD COLUMN ${guard}${added.column} ${added.type}`;
+}
+
 export function schemaStatements(dialect: Dialect): string[] {
   const serial = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
   return [

@@ -111,7 +111,10 @@ describeInBrowser('the VTN dashboard in a browser', () => {
     await shoot('login');
   });
 
-  test('logs in and lists the registered VENs with their opts', async () => {
+  test('logs in and lists the registered VENs with their opts and when each was last seen', async () => {
+    // The opt is the only request at this second, so only its VEN can show it as last seen.
+    const before = h.clock.now;
+    h.clock.now = before + 1_000;
     const opt = await h.post('EiOpt', {
       type: 'oadrCreateOpt',
       body: {
@@ -126,6 +129,7 @@ describeInBrowser('the VTN dashboard in a browser', () => {
         eiTarget: { resourceID: ['battery-1'] },
       },
     });
+    h.clock.now = before;
     expect(expectType(opt.message, 'oadrCreatedOpt').eiResponse.responseCode).toBe('200');
     await page.fill('#token', TOKEN);
     await page.click('#login-form button[type=submit]');
@@ -134,6 +138,7 @@ describeInBrowser('the VTN dashboard in a browser', () => {
       const row = page.locator(`#vens tr[data-ven="${ven.venID}"]`);
       await seeText(row.locator('td').nth(1), 'registered');
       await seeText(row.locator('td').nth(4), 'pull');
+      if (ven === vens[1]) await seeText(row.locator('td').nth(7), new Date(before + 1_000).toISOString().replace('.000Z', 'Z').replace('T', ' '));
       await seeText(row.locator('td').nth(8), ven === vens[1] ? 'optOut (schedule, notParticipating)' : '—');
     }
     await shoot('vens');

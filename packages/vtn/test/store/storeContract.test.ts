@@ -61,6 +61,23 @@ describe.each<[string, () => StoreFactory]>([
     expect(await store.listVens()).toHaveLength(1);
   });
 
+  it('moves lastSeenAt forward only, through recordLastSeen and saveVen alike', async () => {
+    await store.saveVen(ven('a'));
+    expect((await store.getVen('a'))?.lastSeenAt).toBeUndefined();
+    await store.recordLastSeen(new Map([['a', T0 + 5_000], ['unknown', T0]]));
+    expect((await store.getVen('a'))?.lastSeenAt).toBe(T0 + 5_000);
+    await store.recordLastSeen(new Map([['a', T0 + 1_000]]));
+    expect((await store.getVen('a'))?.lastSeenAt).toBe(T0 + 5_000);
+    // A registration that read the row before the flush writes an older time: the newer one stays.
+    await store.saveVen(ven('a', { lastSeenAt: T0 + 2_000, venName: 'renamed' }));
+    expect(await store.getVen('a')).toMatchObject({ venName: 'renamed', lastSeenAt: T0 + 5_000 });
+    await store.saveVen(ven('a', { lastSeenAt: undefined }));
+    expect((await store.getVen('a'))?.lastSeenAt).toBe(T0 + 5_000);
+    await store.saveVen(ven('a', { lastSeenAt: T0 + 9_000 }));
+    expect((await store.getVen('a'))?.lastSeenAt).toBe(T0 + 9_000);
+    expect(await store.getVen('unknown')).toBeUndefined();
+  });
+
   it('refuses a second VEN with a fingerprint already bound', async () => {
     await store.saveVen(ven('a', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }));
     await expect(store.saveVen(ven('b', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }))).rejects.toMatchObject({ code: 'OADR_ERR_VTN_CONFLICT' });

@@ -1,4 +1,4 @@
-import { loadVtnConfig, type VtnConfigInput } from './config.js';
+import { loadVtnConfig, resolveVtnConfig, type VtnConfigInput } from './config.js';
 import { startVtn, type RunningVtn } from './startVtn.js';
 import { VtnError, VtnErrorCode } from './VtnError.js';
 
@@ -6,7 +6,12 @@ export const VTN_USAGE = `usage: oadr vtn [--config vtn.json]
 
 Runs an OpenADR 2.0b VTN. Without --config every setting takes its default: services on
 127.0.0.1:8443 (plain HTTP unless "tls" is configured), admin API and /metrics on 127.0.0.1:8081,
-SQLite file vtn.db. schemas/vtn/config.schema.json documents every setting.`;
+SQLite file vtn.db. schemas/vtn/config.schema.json documents every setting.
+
+Environment variables override the file (empty ones count as unset):
+  OADR_VTN_ID, OADR_VTN_LISTEN_HOST, OADR_VTN_LISTEN_PORT, OADR_VTN_ADMIN_HOST,
+  OADR_VTN_ADMIN_PORT, OADR_VTN_ADMIN_TOKEN, OADR_VTN_STORAGE_PATH (SQLite file),
+  OADR_VTN_STORAGE_URL (PostgreSQL connection string), OADR_VTN_LOG_LEVEL`;
 
 /** Parses the command line of `oadr vtn`; throws OADR_ERR_VTN_CONFIG_INVALID with the usage on a bad one. */
 export function parseVtnArgs(argv: readonly string[]): { configFile: string | undefined; help: boolean } {
@@ -24,11 +29,10 @@ export function parseVtnArgs(argv: readonly string[]): { configFile: string | un
   return { configFile, help };
 }
 
-/** Starts the VTN the command line describes (the CLI's `oadr vtn`). */
-export async function startVtnFromArgs(argv: readonly string[]): Promise<RunningVtn> {
+/** Starts the VTN the command line and the `OADR_VTN_*` variables of `env` describe (the CLI's `oadr vtn`). */
+export async function startVtnFromArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunningVtn> {
   const { configFile } = parseVtnArgs(argv);
-  if (configFile === undefined) return startVtn({});
-  const config = loadVtnConfig(configFile);
+  const config = configFile === undefined ? resolveVtnConfig({}, process.cwd(), env) : loadVtnConfig(configFile, env);
   return startVtn(config as VtnConfigInput);
 }
 
@@ -36,7 +40,11 @@ export async function startVtnFromArgs(argv: readonly string[]): Promise<Running
  * Runs `oadr vtn` until SIGINT or SIGTERM, then shuts down gracefully (requests in flight finish,
  * pushes stop, the store closes). Resolves with the process exit code.
  */
-export async function runVtnCli(argv: readonly string[], out: { write(text: string): unknown } = process.stderr): Promise<number> {
+export async function runVtnCli(
+  argv: readonly string[],
+  out: { write(text: string): unknown } = process.stderr,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   let help: boolean;
   try {
     help = parseVtnArgs(argv).help;
@@ -50,7 +58,7 @@ export async function runVtnCli(argv: readonly string[], out: { write(text: stri
   }
   let vtn: RunningVtn;
   try {
-    vtn = await startVtnFromArgs(argv);
+    vtn = await startVtnFromArgs(argv, env);
   } catch (error) {
     out.write(`oadr vtn: ${(error as Error).message}\n`);
     return 1;

@@ -42,6 +42,62 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unk
 /** What a configuration file or caller may give: any subset; the rest takes its default. */
 export type VtnConfigInput = DeepPartial<Omit<VtnConfig, 'storage'>> & { storage?: StorageConfig };
 
+/** The settings operators set per deployment, as `OADR_VTN_*` variables over the configuration file. */
+export const VTN_ENV_VARIABLES = {
+  OADR_VTN_ID: '/vtnID',
+  OADR_VTN_LISTEN_HOST: '/listen/host',
+  OADR_VTN_LISTEN_PORT: '/listen/port',
+  OADR_VTN_ADMIN_HOST: '/admin/host',
+  OADR_VTN_ADMIN_PORT: '/admin/port',
+  OADR_VTN_ADMIN_TOKEN: '/admin/token',
+  OADR_VTN_STORAGE_PATH: '/storage',
+  OADR_VTN_STORAGE_URL: '/storage',
+  OADR_VTN_LOG_LEVEL: '/logLevel',
+} as const;
+
+export type VtnEnvVariable = keyof typeof VTN_ENV_VARIABLES;
+
+/** Where each overridden field came from, so a validation error can name the variable. */
+type EnvSources = ReadonlyMap<string, VtnEnvVariable>;
+
+const portOf = (text: string): string | number => (/^\d+$/.test(text) ? Number(text) : text);
+
+/**
+ * Lays the `OADR_VTN_*` variables of `env` over `input`. Empty variables count as unset (a compose
+ * file's `VAR=` must not become an empty token). Values are not checked here: the schema checks them
+ * with the rest, and a port that is not digits stays a string so it is refused naming its variable.
+ * A relative OADR_VTN_STORAGE_PATH is taken from the working directory, where the operator typed it.
+ */
+export function applyVtnEnv(input: VtnConfigInput, env: Readonly<Record<string, string | undefined>>): { input: VtnConfigInput; sources: EnvSources } {
+  const value = (name: VtnEnvVariable): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const sources = new Map<string, VtnEnvVariable>();
+  const out = structuredClone(input);
+  const set = (name: VtnEnvVariable, apply: (text: string) => void): void => {
+    const text = value(name);
+    if (text === undefined) return;
+    apply(text);
+    sources.set(VTN_ENV_VARIABLES[name], name);
+  };
+  set('OADR_VTN_ID', (text) => (out.vtnID = text));
+  set('OADR_VTN_LISTEN_HOST', (text) => (out.listen = { ...out.listen, host: text }));
+  set('OADR_VTN_LISTEN_PORT', (text) => (out.listen = { ...out.listen, port: portOf(text) as number }));
+  set('OADR_VTN_ADMIN_HOST', (text) => (out.admin = { ...out.admin, host: text }));
+  set('OADR_VTN_ADMIN_PORT', (text) => (out.admin = { ...out.admin, port: portOf(text) as number }));
+  set('OADR_VTN_ADMIN_TOKEN', (text) => (out.admin = { ...out.admin, token: text }));
+  set('OADR_VTN_LOG_LEVEL', (text) => (out.logLevel = text as LogLevel));
+  const path = value('OADR_VTN_STORAGE_PATH');
+  const url = value('OADR_VTN_STORAGE_URL');
+  if (path !== undefined && url !== undefined) {
+    throw new VtnError(VtnErrorCode.CONFIG_INVALID, 'invalid VTN configuration: set OADR_VTN_STORAGE_PATH (SQLite) or OADR_VTN_STORAGE_URL (PostgreSQL), not both', {
+      details: ['OADR_VTN_STORAGE_PATH', 'OADR_VTN_STORAGE_URL'],
+    });
+  }
+  set('OADR_VTN_STORAGE_PATH', (text) => (out.storage = { type: 'sqlite', path: text === ':memory:' || isAbsolute(text) ? text : resolve(text) }));
+  // The file's schema and pool size still apply when it configured PostgreSQL already.
+  set('OADR_VTN_STORAGE_URL', (text) => (out.storage = out.storage?.type === 'postgres' ? { ...out.storage, connectionString: text } : { type: 'postgres', connectionString: text }));
+  return { input: out, sources };
+}
+
 let validator: ValidateFunction | undefined;
 
 function compile(): ValidateFunction {
@@ -52,24 +108,38 @@ function compile(): ValidateFunction {
   return validator;
 }
 
-/** ajv errors as `path: message` lines, the form every 4xx of the VTN carries in `details`. */
-export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefined, root = ''): string[] {
+/** The variable a field at `instancePath` (or a field inside it) came from. */
+function sourceOf(instancePath: string, sources: EnvSources): VtnEnvVariable | undefined {
+  for (const [path, name] of sources) if (instancePath === path || instancePath.startsWith(`${path}/`)) return name;
+  return undefined;
+}
+
+/**
+ * ajv errors as `path: message` lines, the form every 4xx of the VTN carries in `details`; a field set
+ * by an environment variable is named `path (from VARIABLE)`.
+ */
+export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefined, root = '', sources: EnvSources = new Map()): string[] {
   return (errors ?? []).map((e) => {
     const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : '';
-    return `${root}${e.instancePath || '/'}: ${e.message ?? 'is invalid'}${extra}`;
+    const variable = sourceOf(e.instancePath, sources);
+    const from = variable === undefined ? '' : ` (from ${variable})`;
+    return `${root}${e.instancePath || '/'}${from}: ${e.message ?? 'is invalid'}${extra}`;
   });
 }
 
 /**
  * Validates a configuration, fills in the defaults and freezes the result. Relative file paths are
- * resolved against `baseDir` (the configuration file's directory). Throws OADR_ERR_VTN_CONFIG_INVALID
- * listing every field at fault.
+ * resolved against `baseDir` (the configuration file's directory). With `env`, its `OADR_VTN_*`
+ * variables override the input first (the CLI passes process.env; embedding code does not, so a
+ * library caller's configuration is never changed behind its back). Throws
+ * OADR_ERR_VTN_CONFIG_INVALID listing every field at fault.
  */
-export function resolveVtnConfig(input: VtnConfigInput = {}, baseDir = process.cwd()): Readonly<VtnConfig> {
-  const copy = structuredClone(input) as Record<string, unknown>;
+export function resolveVtnConfig(input: VtnConfigInput = {}, baseDir = process.cwd(), env?: Readonly<Record<string, string | undefined>>): Readonly<VtnConfig> {
+  const { input: overridden, sources } = env === undefined ? { input, sources: new Map<string, VtnEnvVariable>() } : applyVtnEnv(input, env);
+  const copy = structuredClone(overridden) as Record<string, unknown>;
   const validate = compile();
   if (!validate(copy)) {
-    const details = formatAjvErrors(validate.errors, 'config');
+    const details = formatAjvErrors(validate.errors, 'config', sources);
     throw new VtnError(VtnErrorCode.CONFIG_INVALID, `invalid VTN configuration: ${details.join('; ')}`, { details });
   }
   const config = copy as unknown as VtnConfig;
@@ -88,8 +158,8 @@ export function resolveVtnConfig(input: VtnConfigInput = {}, baseDir = process.c
   return deepFreeze(config);
 }
 
-/** Reads and resolves a JSON configuration file. */
-export function loadVtnConfig(file: string): Readonly<VtnConfig> {
+/** Reads and resolves a JSON configuration file, with `env` as in resolveVtnConfig. */
+export function loadVtnConfig(file: string, env?: Readonly<Record<string, string | undefined>>): Readonly<VtnConfig> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -99,7 +169,7 @@ export function loadVtnConfig(file: string): Readonly<VtnConfig> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new VtnError(VtnErrorCode.CONFIG_INVALID, `configuration ${file} must hold a JSON object`);
   }
-  return resolveVtnConfig(parsed as VtnConfigInput, dirname(resolve(file)));
+  return resolveVtnConfig(parsed as VtnConfigInput, dirname(resolve(file)), env);
 }
 
 function deepFreeze<T>(value: T): T {

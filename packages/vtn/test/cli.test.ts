@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -63,4 +65,84 @@ describe('oadr vtn command line', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('oadr vtn with OADR_VTN_* variables', () => {
+  it('exits 1 naming the variable of a bad value', async () => {
+    const out = sink();
+    expect(await runVtnCli([], out, { OADR_VTN_ADMIN_PORT: 'eighty', OADR_VTN_LOG_LEVEL: 'silent' })).toBe(1);
+    expect(out.text).toMatch(/config\/admin\/port \(from OADR_VTN_ADMIN_PORT\): must be integer/);
+  });
+
+  it('overrides the file: listeners, token, storage and log level', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtn-cli-'));
+    try {
+      writeFileSync(join(dir, 'vtn.json'), JSON.stringify({ vtnID: 'utility-1', listen: { port: 8443 }, admin: { port: 8081, token: 'token-from-the-file-0123' }, storage: { type: 'sqlite', path: 'file.db' } }));
+      const env = {
+        OADR_VTN_LISTEN_HOST: '127.0.0.1',
+        OADR_VTN_LISTEN_PORT: '0',
+        OADR_VTN_ADMIN_HOST: '127.0.0.1',
+        OADR_VTN_ADMIN_PORT: '0',
+        OADR_VTN_ADMIN_TOKEN: 'token-from-the-environment',
+        OADR_VTN_STORAGE_PATH: join(dir, 'env.db'),
+        OADR_VTN_LOG_LEVEL: 'silent',
+      };
+      const vtn = await startVtnFromArgs(['--config', join(dir, 'vtn.json')], env);
+      try {
+        expect(vtn.app.config).toMatchObject({ vtnID: 'utility-1', logLevel: 'silent', storage: { type: 'sqlite', path: join(dir, 'env.db') } });
+        expect(vtn.adminUrl).not.toMatch(/:8081$/);
+        const as = (token: string): Promise<Response> => fetch(`${vtn.adminUrl}/admin/v1/vens`, { headers: { authorization: `Bearer ${token}` } });
+        expect((await as('token-from-the-environment')).status).toBe(200);
+        expect((await as('token-from-the-file-0123')).status).toBe(401);
+        expect(existsSync(join(dir, 'env.db'))).toBe(true);
+        expect(existsSync(join(dir, 'file.db'))).toBe(false);
+      } finally {
+        await vtn.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs without a file from the variables alone and never logs the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtn-cli-'));
+    const token = 'env-only-token-9f8e7d6c5b4a';
+    const child = spawn(process.execPath, ['-r', join(__dirname, 'helpers', 'registerTs.js'), join(__dirname, '..', 'src', 'bin.ts')], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        OADR_VTN_LISTEN_PORT: '0',
+        OADR_VTN_ADMIN_PORT: '0',
+        OADR_VTN_ADMIN_TOKEN: token,
+        OADR_VTN_STORAGE_PATH: 'from-env.db',
+        OADR_VTN_LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const adminUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the VTN did not start: ${output}`)), 20_000);
+        child.stdout.on('data', () => {
+          const match = /"adminUrl":"([^"]+)"/.exec(output);
+          if (match?.[1] !== undefined) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+      });
+      const response = await fetch(`${adminUrl}/admin/v1/vens`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      expect(existsSync(join(dir, 'from-env.db'))).toBe(true);
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(output).toMatch(/VTN listening/);
+    expect(output).not.toContain(token);
+  }, 30_000);
 });

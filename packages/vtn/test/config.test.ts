@@ -69,3 +69,68 @@ describe('push helpers', () => {
     expect(backoffMs(20, 500, 30_000, () => 1)).toBe(30_000);
   });
 });
+
+describe('OADR_VTN_* environment variables', () => {
+  const file = { vtnID: 'from-file', listen: { host: '0.0.0.0', port: 8443 }, admin: { port: 8081, token: 'token-from-the-file-0123' }, logLevel: 'info' } as const;
+
+  it('override the settings of the file they name and leave the others', () => {
+    const config = resolveVtnConfig(file, '/srv/vtn', {
+      OADR_VTN_ID: 'from-env',
+      OADR_VTN_LISTEN_HOST: '127.0.0.2',
+      OADR_VTN_LISTEN_PORT: '9443',
+      OADR_VTN_ADMIN_HOST: '10.0.0.1',
+      OADR_VTN_ADMIN_PORT: '9081',
+      OADR_VTN_ADMIN_TOKEN: 'token-from-the-environment',
+      OADR_VTN_LOG_LEVEL: 'warn',
+      OADR_VTN_STORAGE_PATH: '/var/lib/vtn/state.db',
+      UNRELATED: 'x',
+    });
+    expect(config).toMatchObject({
+      vtnID: 'from-env',
+      listen: { host: '127.0.0.2', port: 9443 },
+      admin: { host: '10.0.0.1', port: 9081, token: 'token-from-the-environment' },
+      logLevel: 'warn',
+      storage: { type: 'sqlite', path: '/var/lib/vtn/state.db' },
+      pollFrequency: 'PT10S',
+    });
+  });
+
+  it('count as unset when empty, and change nothing without env', () => {
+    expect(resolveVtnConfig(file, '/srv/vtn', { OADR_VTN_ADMIN_TOKEN: '', OADR_VTN_LISTEN_PORT: '' })).toMatchObject({ admin: { token: file.admin.token }, listen: { port: 8443 } });
+    expect(resolveVtnConfig(file, '/srv/vtn').vtnID).toBe('from-file');
+  });
+
+  it('switch the storage: a SQLite path from the working directory, a PostgreSQL URL keeping the file schema', () => {
+    expect(resolveVtnConfig({}, '/srv/vtn', { OADR_VTN_STORAGE_PATH: 'data/vtn.db' }).storage).toEqual({ type: 'sqlite', path: join(process.cwd(), 'data/vtn.db') });
+    expect(resolveVtnConfig({}, '/srv/vtn', { OADR_VTN_STORAGE_PATH: ':memory:' }).storage).toEqual({ type: 'sqlite', path: ':memory:' });
+    const url = 'postgres://vtn@db.internal:5432/vtn';
+    expect(resolveVtnConfig({ storage: { type: 'sqlite', path: 'vtn.db' } }, '/srv/vtn', { OADR_VTN_STORAGE_URL: url }).storage).toEqual({ type: 'postgres', connectionString: url });
+    expect(
+      resolveVtnConfig({ storage: { type: 'postgres', connectionString: 'postgres://old', schema: 'vtn_a', poolSize: 4 } }, '/srv/vtn', { OADR_VTN_STORAGE_URL: url }).storage,
+    ).toEqual({ type: 'postgres', connectionString: url, schema: 'vtn_a', poolSize: 4 });
+    expect(() => resolveVtnConfig({}, '/srv/vtn', { OADR_VTN_STORAGE_PATH: 'a.db', OADR_VTN_STORAGE_URL: url })).toThrow(/OADR_VTN_STORAGE_PATH.*OADR_VTN_STORAGE_URL.*not both/);
+  });
+
+  it('are validated by the configuration schema, and an error names the variable but never shows the token', () => {
+    const secret = 'short-secret';
+    try {
+      resolveVtnConfig(file, '/srv/vtn', { OADR_VTN_LISTEN_PORT: 'eighty', OADR_VTN_ADMIN_PORT: '70000', OADR_VTN_LOG_LEVEL: 'loud', OADR_VTN_ADMIN_TOKEN: secret });
+      throw new Error('no error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(VtnError);
+      const { details, message } = error as VtnError;
+      expect(details).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^config\/listen\/port \(from OADR_VTN_LISTEN_PORT\): must be integer/),
+          expect.stringMatching(/^config\/admin\/port \(from OADR_VTN_ADMIN_PORT\): must be <= 65535/),
+          expect.stringMatching(/^config\/logLevel \(from OADR_VTN_LOG_LEVEL\)/),
+          expect.stringMatching(/^config\/admin\/token \(from OADR_VTN_ADMIN_TOKEN\): must NOT have fewer than 16 characters/),
+        ]),
+      );
+      expect(`${message}${details.join('')}`).not.toContain(secret);
+    }
+    // A field the file got wrong is still the file's.
+    expect(() => resolveVtnConfig({ admin: { port: -1 } }, '/srv/vtn', { OADR_VTN_LISTEN_PORT: '1' })).toThrow(/config\/admin\/port: must be >= 0/);
+    expect(() => resolveVtnConfig({}, '/srv/vtn', { OADR_VTN_STORAGE_URL: 'postgres://x', OADR_VTN_LOG_LEVEL: 'debug' })).not.toThrow();
+  });
+});

@@ -3,8 +3,12 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { VtnError, VtnErrorCode } from './VtnError.js';
 
-/** Where `schemas/vtn` lives: the repository's top level, two directories above this package's src or dist. */
-export const VTN_SCHEMA_DIR = join(__dirname, '..', '..', '..', 'schemas', 'vtn');
+/**
+ * The package's own copy of the configuration schema and the admin OpenAPI document, one directory
+ * above src and dist alike, so an installed package needs no checkout of the repository; a test keeps
+ * it identical to the published reference in the repository's `schemas/vtn`.
+ */
+export const VTN_SCHEMA_DIR = join(__dirname, '..', 'schemas');
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

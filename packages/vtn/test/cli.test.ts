@@ -137,9 +137,11 @@ describe('oadr vtn with OADR_VTN_* variables', () => {
       expect(response.status).toBe(200);
       expect(existsSync(join(dir, 'from-env.db'))).toBe(true);
     } finally {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     }
     expect(output).toMatch(/VTN listening/);

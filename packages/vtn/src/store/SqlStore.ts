@@ -149,6 +149,12 @@ function negotiationFromRow(r: SqlRow): NegotiationRecord {
   };
 }
 
+const LAST_SEEN_BATCH = 200;
+// The CAST types the parameters on PostgreSQL, which would take them for text inside VALUES.
+const LAST_SEEN_BATCH_SQL = `WITH seen (ven_id, at) AS (VALUES ${Array.from({ length: LAST_SEEN_BATCH }, () => '(?, CAST(? AS BIGINT))').join(', ')})
+  UPDATE vens SET last_seen_at = seen.at FROM seen
+  WHERE vens.ven_id = seen.ven_id AND (vens.last_seen_at IS NULL OR vens.last_seen_at < seen.at)`;
+
 const EVENT_COLUMNS = 'event_id, program_id, market_context, modification_number, modification_reason, created_at, modified_at, cancelled_at, visible_until, spec';
 
 /** The repository over any SqlExecutor: the same statements run on SQLite and PostgreSQL. */
@@ -224,7 +230,14 @@ export class SqlRepository implements VtnRepository {
   }
 
   async recordLastSeen(seen: ReadonlyMap<string, number>): Promise<void> {
-    for (const [venID, at] of seen) {
+    const entries = [...seen];
+    // One statement per LAST_SEEN_BATCH VENs (a round trip each on PostgreSQL), the rest one by one:
+    // two statement shapes only, so the prepared-statement cache stays small.
+    let i = 0;
+    for (; i + LAST_SEEN_BATCH <= entries.length; i += LAST_SEEN_BATCH) {
+      await this.db.run(LAST_SEEN_BATCH_SQL, entries.slice(i, i + LAST_SEEN_BATCH).flat());
+    }
+    for (const [venID, at] of entries.slice(i)) {
       await this.db.run('UPDATE vens SET last_seen_at = ? WHERE ven_id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)', [at, venID, at]);
     }
   }

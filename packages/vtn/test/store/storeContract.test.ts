@@ -78,6 +78,17 @@ describe.each<[string, () => StoreFactory]>([
     expect(await store.getVen('unknown')).toBeUndefined();
   });
 
+  it('records lastSeenAt of many VENs at once, batched and one by one, still never backwards', async () => {
+    const ids = Array.from({ length: 450 }, (_, i) => `v${i}`);
+    await store.transaction(async (tx) => {
+      for (const id of ids) await tx.saveVen(ven(id));
+    });
+    await store.recordLastSeen(new Map([['v7', T0 + 99_000], ['v449', T0 + 99_000]]));
+    await store.transaction((tx) => tx.recordLastSeen(new Map(ids.map((id, i) => [id, T0 + i]))));
+    const seen = new Map((await store.listVens()).map((v) => [v.venID, v.lastSeenAt]));
+    expect(ids.filter((id, i) => seen.get(id) !== (id === 'v7' || id === 'v449' ? T0 + 99_000 : T0 + i))).toEqual([]);
+  });
+
   it('refuses a second VEN with a fingerprint already bound', async () => {
     await store.saveVen(ven('a', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }));
     await expect(store.saveVen(ven('b', { fingerprint: 'aaaaaaaaaaaaaaaaaaaa' }))).rejects.toMatchObject({ code: 'OADR_ERR_VTN_CONFLICT' });

@@ -33,6 +33,16 @@ describe('two VTNs sharing one PostgreSQL database', () => {
     expect(expectType(distributes[0]?.message, 'oadrDistributeEvent').oadrEvent?.[0]?.eiEvent.eventDescriptor.eventID).toBe('shared');
   });
 
+  it("shows on one VTN, once flushed, when a VEN last polled the other", async () => {
+    const { venID } = await a.register();
+    b.clock.now += 7_000;
+    await b.drain(venID);
+    const lastSeen = async (): Promise<unknown> => ((await a.admin('GET', `/admin/v1/vens/${venID}`)).json as { lastSeenAt?: string }).lastSeenAt;
+    expect(await lastSeen()).toBe(new Date(a.clock.now).toISOString());
+    await b.vtn.app.core.lastSeen.flush();
+    expect(await lastSeen()).toBe(new Date(b.clock.now).toISOString());
+  });
+
   it('refuses a schema name that is not a plain identifier', async () => {
     await expect(createPostgresStore({ connectionString: PG_URL, schema: 'x; DROP TABLE vens' })).rejects.toThrow(/identifier/);
   });

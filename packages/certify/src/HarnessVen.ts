@@ -95,16 +95,25 @@ export class HarnessVen {
 
   /** Posts a message and requires an answer of the given type that passes every rule. */
   async exchange<K extends MessageType>(service: ServiceName, message: OadrMessage, expected: K): Promise<MessageBody<K>> {
+    const reply = await this.receive(service, message, expected);
+    if (reply.type !== expected) throw new CaseFailure(`${message.type} to ${service}: answered ${reply.type}, expected ${expected}`);
+    return reply.body as MessageBody<K>;
+  }
+
+  /**
+   * Posts a message and requires an answer of any type that passes every rule: what a poll needs,
+   * where the VTN chooses what comes back.
+   */
+  async receive(service: ServiceName, message: OadrMessage, expected = 'an OpenADR payload'): Promise<OadrMessage> {
     const reply = await this.post(service, message);
     if (reply.status !== 200) throw new CaseFailure(`${message.type} to ${service}: HTTP ${reply.status}, expected 200`);
     if (reply.contentType === undefined || !/^application\/xml\b/i.test(reply.contentType)) {
       throw new CaseFailure(`${message.type} to ${service}: Content-Type "${reply.contentType ?? ''}", expected application/xml (rule 53)`);
     }
     if (reply.message === undefined) throw new CaseFailure(`${message.type} to ${service}: empty answer, expected ${expected}`);
-    if (reply.message.type !== expected) throw new CaseFailure(`${message.type} to ${service}: answered ${reply.message.type}, expected ${expected}`);
     const findings = checkConformance(reply.message, { sender: 'vtn', now: (this.options.now ?? Date.now)() });
-    if (findings.length > 0) throw new CaseFailure(`${expected} breaks ${findings.map((f) => f.rule).join(', ')}: ${findings[0]!.message}`, findings);
-    return reply.message.body as MessageBody<K>;
+    if (findings.length > 0) throw new CaseFailure(`${reply.message.type} breaks ${findings.map((f) => f.rule).join(', ')}: ${findings[0]!.message}`, findings);
+    return reply.message;
   }
 
   /** The venID this VEN has, failing the case when it is not registered. */

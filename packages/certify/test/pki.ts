@@ -1,4 +1,6 @@
 import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
+import type { OperatorPrompt } from '../src/index.js';
+import { DEFAULT_REPORT_CAPABILITIES, type VenClientOptions } from '@oadr-kit/ven';
 import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
 import pino from 'pino';
 
@@ -31,3 +33,33 @@ export function startOurVtn(pki: ReturnType<typeof testPki>): Promise<RunningVtn
     processMetrics: false,
   });
 }
+
+/** The operator of our VTN: what a case asks for, done through the VTN's core as the admin API would. */
+export function operatorOf(vtn: RunningVtn): (prompt: OperatorPrompt) => Promise<void> {
+  return async ({ action }) => {
+    if (action.kind === 'cancelReport') {
+      await vtn.app.core.cancelReport(action.reportRequestID, action.reportToFollow);
+      return;
+    }
+    const { venID, reportSpecifierID, granularity, reportBackDuration, reportInterval } = action;
+    await vtn.app.core.requestReport(venID, { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval: { ...reportInterval } }) });
+  };
+}
+
+/**
+ * What our VEN under test reports: its default telemetry points, sampled as fast as once a second so
+ * the periodic report cases finish in seconds, and a reading for every point asked for.
+ */
+export const fastReporting: Pick<VenClientOptions, 'reports' | 'handlers'> = {
+  reports: DEFAULT_REPORT_CAPABILITIES.map((point) => ({ ...point, minPeriodMs: 1_000 })),
+  handlers: {
+    readReport: async ({ rIDs }) => rIDs.map((rID) => (rID === 'status' ? { rID, status: { oadrOnline: true, oadrManualOverride: false } } : { rID, value: 230 })),
+  },
+};
+
+/**
+ * Case failures our own VTN is known to cause, each a defect of packages/vtn the case exposes: its
+ * oadrUpdatedReport carries the cancellation under a requestID it never records as sent, so the
+ * VEN's oadrCanceledReport answering it gets 452 (and the queued oadrCancelReport still goes out).
+ */
+export const OUR_VTN_DEFECTS = ['R1_3050_TH_VEN: oadrResponse to the oadrCanceledReport of the piggy-backed cancellation: responseCode 452, expected 200'];

@@ -1,22 +1,23 @@
 import { silentLogger, VenClient } from '@oadr-kit/ven';
 import { HarnessVtn, runCases, VEN_PULL_CASES } from '../src/index.js';
-import { startFaultyProxy, type RequestFault } from './faultyProxy.js';
-import { testPki } from './pki.js';
+import { startFaultyProxy, type Fault, type RequestFault } from './faultyProxy.js';
+import { fastReporting, testPki } from './pki.js';
 
 describe('the VEN suite catches a broken VEN, case by case', () => {
   const pki = testPki();
   const venCredential = pki.ven('ven-under-test');
 
-  async function failingCases(requestFault: RequestFault): Promise<string[]> {
+  async function failingCases(requestFault: RequestFault, fault?: Fault): Promise<string[]> {
     const vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, pollFrequency: 'PT0S' });
     await vtn.start();
-    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [venCredential], requestFault });
+    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [venCredential], requestFault, ...(fault === undefined ? {} : { fault }) });
     const ven = new VenClient({
       vtnUrl: proxy.url,
       venName: 'ven-under-test',
       tls: { certPem: venCredential.certificatePem, keyPem: venCredential.keyPem, caPem: pki.ca },
       pollIntervalMs: 100,
       logger: silentLogger,
+      ...fastReporting,
     });
     try {
       const registered = ven.next('registered');
@@ -35,10 +36,18 @@ describe('the VEN suite catches a broken VEN, case by case', () => {
     expect(await failingCases((_service, body) => body)).toEqual([]);
   });
 
-  test('a VEN that registers no TELEMETRY_STATUS metadata fails N1_0020 only', async () => {
+  test('a VEN that registers no TELEMETRY_STATUS metadata fails N1_0020, and the report cases that need it cannot request it', async () => {
     const dropStatus: RequestFault = (_service, body) =>
       body.includes('oadrRegisterReport') ? body.replace(/<oadr:oadrReport>(?:(?!<oadr:oadrReport>).)*?METADATA_TELEMETRY_STATUS.*?<\/oadr:oadrReport>/s, '') : body;
-    expect(await failingCases(dropStatus)).toEqual(['N1_0020_TH_VTN: oadrRegisterReport breaks ven-metadata: a VEN that registers reports registers METADATA_TELEMETRY_STATUS']);
+    const broken = 'oadrRegisterReport breaks ven-metadata: a VEN that registers reports registers METADATA_TELEMETRY_STATUS';
+    const unrequestable = (ids: string[]) => ids.map((id) => `${id}_TH_VTN: the VEN registered no METADATA_TELEMETRY_STATUS, so the harness has nothing to request`);
+    expect(await failingCases(dropStatus)).toEqual([
+      `N1_0020_TH_VTN: ${broken}`,
+      ...unrequestable(['R1_3010', 'R1_3020', 'R1_3040', 'R1_3045']),
+      // Asked for its METADATA, the VEN registers the same incomplete set again.
+      `R1_3070_TH_VTN: ${broken}`,
+      ...unrequestable(['R1_3090', 'R1_3180', 'R1_3190']),
+    ]);
   });
 
   test('a VEN that accepts an unsupported signal fails E1_1070 only', async () => {
@@ -52,5 +61,21 @@ describe('the VEN suite catches a broken VEN, case by case', () => {
     const failing = await failingCases(fill);
     expect(failing.map((f) => f.split(':')[0])).toEqual(['E1_1020_TH_VTN', 'E1_1030_TH_VTN', 'E1_1040_TH_VTN', 'E1_1070_TH_VTN']);
     expect(failing[0]).toContain('oadrCreatedEvent breaks rule-42');
+  });
+
+  test('a VEN that reports at another granularity than requested fails the cases that check its periodic deliveries', async () => {
+    // The VEN is told PT2S where the harness asked PT1S: it samples and reports every 2 s.
+    const slower: Fault = (service, answer) =>
+      service.endsWith('/OadrPoll') && answer.body.includes('oadrCreateReport')
+        ? { ...answer, body: answer.body.replace(/(<xcal:granularity><xcal:duration>)PT1S(<\/xcal:duration>)/g, '$1PT2S$2') }
+        : answer;
+    const failing = await failingCases((_service, body) => body, slower);
+    expect(failing.map((f) => f.split(':')[0])).toEqual(['R1_3020_TH_VTN', 'R1_3040_TH_VTN']);
+    expect(failing[0]).toMatch(/has an interval of PT2S, the requested granularity is PT1S/);
+  });
+
+  test('a VEN that accepts a request for a report it never registered fails R1_3190 only', async () => {
+    const accept: RequestFault = (_service, body) => (body.includes('oadrCreatedReport') ? body.replace(/<ei:responseCode>452<\/ei:responseCode>/, '<ei:responseCode>200</ei:responseCode>') : body);
+    expect(await failingCases(accept)).toEqual(['R1_3190_TH_VTN: oadrCreatedReport for an unknown reportSpecifierID: responseCode 200, expected 452']);
   });
 });

@@ -1,7 +1,7 @@
 import type { RunningVtn } from '@oadr-kit/vtn';
 import { HarnessVen, runCases, VTN_PULL_CASES, type CaseResult } from '../src/index.js';
 import { startFaultyProxy, type Fault } from './faultyProxy.js';
-import { startOurVtn, testPki } from './pki.js';
+import { operatorOf, OUR_VTN_DEFECTS, startOurVtn, testPki } from './pki.js';
 
 describe('the VTN suite catches a broken VTN, case by case', () => {
   const pki = testPki();
@@ -19,7 +19,7 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
   async function runAgainst(fault: Fault): Promise<CaseResult[]> {
     const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients, fault });
     const harness = (name: string, index: 0 | 1) => new HarnessVen({ baseUrl: proxy.url, credentials: [clients[index]], ca: pki.ca, venName: name });
-    const context = { ven: harness('harness-ven', 0), stranger: harness('stranger', 1) };
+    const context = { ven: harness('harness-ven', 0), stranger: harness('stranger', 1), operator: operatorOf(vtn) };
     try {
       return await runCases(VTN_PULL_CASES, context, { timeoutMs: 15_000 });
     } finally {
@@ -29,10 +29,21 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     }
   }
 
-  const failing = (results: CaseResult[]): string[] => results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id}: ${r.reason}`);
+  // Failures caused by the known defects of our VTN are there with or without a fault; set apart.
+  const failing = (results: CaseResult[]): string[] =>
+    results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id}: ${r.reason}`).filter((f) => !OUR_VTN_DEFECTS.includes(f));
 
-  test('through an honest proxy every case passes', async () => {
-    expect(failing(await runAgainst((_service, answer) => answer))).toEqual([]);
+  test('through an honest proxy every case passes but the known defects', async () => {
+    const results = await runAgainst((_service, answer) => answer);
+    expect(failing(results)).toEqual([]);
+    expect(results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id}: ${r.reason}`)).toEqual(OUR_VTN_DEFECTS);
+  });
+
+  test('a VTN that accepts a report for a reportRequestID it never sent fails R1_3190 and nothing else', async () => {
+    const results = await runAgainst((service, answer) =>
+      service.endsWith('/EiReport') && answer.body.includes('oadrUpdatedReport') ? { ...answer, body: answer.body.replace('>452<', '>200<') } : answer,
+    );
+    expect(failing(results)).toEqual(['R1_3190_TH_VEN: oadrUpdatedReport for an unknown reportRequestID: responseCode 200, expected 452']);
   });
 
   test('a VTN that accepts the cancellation of an unknown opt fails P1_2050 and nothing else', async () => {
@@ -42,9 +53,11 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     expect(failing(results)).toEqual(['P1_2050_TH_VEN: oadrCanceledOpt: responseCode 200, expected 452']);
   });
 
-  test('a VTN answering polls as text/plain fails G1_4011 on rule 53', async () => {
+  test('a VTN answering polls as text/plain fails on rule 53 in G1_4011 and every report case waiting for a polled request', async () => {
     const results = await runAgainst((service, answer) => (service.endsWith('/OadrPoll') ? { ...answer, contentType: 'text/plain' } : answer));
-    expect(failing(results)).toEqual(['G1_4011_TH_VEN: oadrPoll to OadrPoll: Content-Type "text/plain", expected application/xml (rule 53)']);
+    const reason = 'oadrPoll to OadrPoll: Content-Type "text/plain", expected application/xml (rule 53)';
+    const ids = ['G1_4011', 'R1_3010', 'R1_3020', 'R1_3160', 'R1_3040', 'R1_3050', 'R1_3090', 'R1_3070'];
+    expect(failing(results)).toEqual(ids.map((id) => `${id}_TH_VEN: ${reason}`));
   });
 
   test('a VTN that leaves requestID empty fails on rule 41 wherever it happens', async () => {

@@ -43,7 +43,9 @@ describe('oadr certify vtn', () => {
       ['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--stranger-cert', 'pki/stranger.chain.pem', '--stranger-key', 'pki/stranger.key.pem', '--junit', 'vtn.xml', '--html', 'vtn.html'],
       cwd,
     );
-    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('10 passed, 0 failed, 0 errors, 0 skipped') });
+    // The report cases need an operator to make the VTN request reports; the CLI has none, so they are skipped.
+    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('12 passed, 0 failed, 0 errors, 6 skipped') });
+    expect(out).toMatch(/R1_3010_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+needs an operator/);
     expect(err).toMatch(/^pass {2}N1_0010_TH_VEN$/m);
     expect(XMLValidator.validate(readFileSync(join(cwd, 'vtn.xml'), 'utf8'))).toBe(true);
     expect(readFileSync(join(cwd, 'vtn.html'), 'utf8')).toContain('<strong>PASS</strong>');
@@ -52,7 +54,7 @@ describe('oadr certify vtn', () => {
   test('--select runs only the matching cases', async () => {
     const { code, out } = await run(['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0010_TH_VEN,G1_*'], cwd);
     expect(code).toBe(0);
-    expect(out).toContain('2 passed, 0 failed, 0 errors, 8 skipped');
+    expect(out).toContain('2 passed, 0 failed, 0 errors, 16 skipped');
     expect(out).toMatch(/N1_0080_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+not selected/);
   });
 
@@ -93,7 +95,7 @@ describe('oadr certify ven', () => {
     let out = '';
     let err = '';
     let ven: VenClient | undefined;
-    const running = runCli(['certify', 'ven', '--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '20', '--junit', 'ven.xml'], {
+    const running = runCli(['certify', 'ven', '--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '20', '--junit', 'ven.xml', '--select', 'N1_*,E1_*,A_E1_*'], {
       cwd,
       stdout: { write: (t: string) => (out += t) },
       stderr: {
@@ -116,7 +118,8 @@ describe('oadr certify ven', () => {
     try {
       const code = await running;
       expect({ code, err }).toEqual({ code: 0, err: expect.stringMatching(/^pass {2}E1_1070_TH_VTN$/m) });
-      expect(out).toContain('7 passed, 0 failed, 0 errors, 0 skipped');
+      // The report cases need a VEN that samples within seconds and has readings to report; certify's own tests run them against one.
+      expect(out).toContain('7 passed, 0 failed, 0 errors, 8 skipped');
       expect(XMLValidator.validate(readFileSync(join(cwd, 'ven.xml'), 'utf8'))).toBe(true);
     } finally {
       await ven?.stop();

@@ -6,6 +6,7 @@
 import { formatDateTime, type EiEventSignal, type OadrEvent } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import type { HarnessVtn } from '../HarnessVtn.js';
+import { VEN_REPORT_CASES } from './reportCases.js';
 
 /** What VEN cases run against: the harness VTN the VEN under test is connected to. */
 export interface VenUnderTest {
@@ -202,4 +203,4 @@ export const E1_RESPONSE_NEVER: VenCase = {
 };
 
 /** The VEN pull suite in the order a session runs it. */
-export const VEN_PULL_CASES: readonly VenCase[] = [N1_0020_VEN, E1_1010, E1_1020, E1_1030, E1_1040, E1_1070, E1_RESPONSE_NEVER];
+export const VEN_PULL_CASES: readonly VenCase[] = [N1_0020_VEN, E1_1010, E1_1020, E1_1030, E1_1040, E1_1070, E1_RESPONSE_NEVER, ...VEN_REPORT_CASES];

@@ -7,6 +7,29 @@ import { expectCode, HarnessVen } from '../HarnessVen.js';
 export interface VtnUnderTest {
   readonly ven: HarnessVen;
   readonly stranger?: HarnessVen;
+  /**
+   * Does what only the VTN's operator can start (a VTN requests reports when its operator asks):
+   * a person reading `text`, or a script acting on `action`. Cases that need it are skipped without it.
+   */
+  readonly operator?: (prompt: OperatorPrompt) => Promise<void>;
+}
+
+/** What a case asks the VTN's operator to do. */
+export type OperatorAction =
+  | {
+      readonly kind: 'requestReport';
+      readonly venID: string;
+      readonly reportSpecifierID: string;
+      readonly granularity: string;
+      readonly reportBackDuration: string;
+      readonly reportInterval?: { readonly dtstart: string; readonly duration: string };
+    }
+  | { readonly kind: 'cancelReport'; readonly venID: string; readonly reportRequestID: string; readonly reportToFollow: boolean };
+
+export interface OperatorPrompt {
+  /** The request in words, e.g. "request a one-shot TELEMETRY_STATUS report from VEN ven-1 ...". */
+  readonly text: string;
+  readonly action: OperatorAction;
 }
 
 /** Registers the harness VEN as a pull VEN (oadrCreatePartyRegistration) and keeps what the VTN assigned. */
@@ -53,7 +76,7 @@ export async function ensureUnregistered(ven: HarnessVen): Promise<void> {
 }
 
 /** The metadata reports a VEN registers at start-up: telemetry status and usage (CHECKLIST 4.1). */
-export function venMetadata(ven: HarnessVen, now: number): OadrMessage {
+export function venMetadata(ven: HarnessVen, now: number): Extract<OadrMessage, { type: 'oadrRegisterReport' }> {
   const reports = (EXAMPLES.oadrRegisterReport.oadrReport ?? [])
     .filter((r) => r.reportName === 'METADATA_TELEMETRY_STATUS' || r.reportName === 'METADATA_TELEMETRY_USAGE')
     .map((r) => ({ ...r, createdDateTime: formatDateTime(now) }));
@@ -77,7 +100,8 @@ export async function drainPolls(ven: HarnessVen, limit = 20): Promise<string[]>
   throw new CaseFailure(`the VTN still had messages queued after ${limit} polls`);
 }
 
-async function answer(ven: HarnessVen, message: OadrMessage): Promise<void> {
+/** Answers a message the VTN delivered by poll as a conforming VEN would (acknowledging requests with 200). */
+export async function answer(ven: HarnessVen, message: OadrMessage): Promise<void> {
   const venID = ven.venID();
   const ok = (requestID: string) => ({ responseCode: '200', responseDescription: 'OK', requestID });
   switch (message.type) {

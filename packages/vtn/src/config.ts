@@ -72,7 +72,7 @@ const portOf = (text: string): string | number => (/^\d+$/.test(text) ? Number(t
  * with the rest, and a port that is not digits stays a string so it is refused naming its variable.
  * A relative OADR_VTN_STORAGE_PATH is taken from the working directory, where the operator typed it.
  */
-export function applyVtnEnv(input: VtnConfigInput, env: Readonly<Record<string, string | undefined>>): { input: VtnConfigInput; sources: EnvSources } {
+function applyVtnEnv(input: VtnConfigInput, env: Readonly<Record<string, string | undefined>>): { input: VtnConfigInput; sources: EnvSources } {
   const value = (name: VtnEnvVariable): string | undefined => (env[name] === '' ? undefined : env[name]);
   const sources = new Map<string, VtnEnvVariable>();
   const out = structuredClone(input);

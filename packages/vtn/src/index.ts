@@ -2,7 +2,17 @@ export { VtnError, VtnErrorCode } from './VtnError.js';
 export type * from './store/VtnStore.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/createSqliteStore.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/createPostgresStore.js';
-export { loadVtnConfig, resolveVtnConfig, VTN_SCHEMA_DIR, type LogLevel, type StorageConfig, type VtnConfig, type VtnConfigInput } from './config.js';
+export {
+  loadVtnConfig,
+  resolveVtnConfig,
+  VTN_ENV_VARIABLES,
+  VTN_SCHEMA_DIR,
+  type LogLevel,
+  type StorageConfig,
+  type VtnConfig,
+  type VtnConfigInput,
+  type VtnEnvVariable,
+} from './config.js';
 export { createVtnApp, type VtnApp, type VtnOptions, type VtnTlsMaterial } from './createVtnApp.js';
 export { startVtn, type RunningVtn } from './startVtn.js';
 export { VtnCore, type EventChange, type EventInput, type ReportRequestInput } from './VtnCore.js';

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseVtnArgs, runVtnCli, startVtnFromArgs } from '../src/index.js';
+import { parseVtnArgs, runVtnCli, startVtnFromArgs, VTN_ENV_VARIABLES, VTN_USAGE } from '../src/index.js';
 
 function sink(): Writable & { text: string } {
   const stream = new Writable({
@@ -68,6 +68,14 @@ describe('oadr vtn command line', () => {
 });
 
 describe('oadr vtn with OADR_VTN_* variables', () => {
+  it('lists every variable in the usage and in the README table', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    for (const name of Object.keys(VTN_ENV_VARIABLES)) {
+      expect(VTN_USAGE).toContain(name);
+      expect(readme).toContain(`| \`${name}\` |`);
+    }
+  });
+
   it('exits 1 naming the variable of a bad value', async () => {
     const out = sink();
     expect(await runVtnCli([], out, { OADR_VTN_ADMIN_PORT: 'eighty', OADR_VTN_LOG_LEVEL: 'silent' })).toBe(1);

@@ -101,10 +101,14 @@ async function waitReports(vtn: HarnessVtn, from: number, reportRequestID: strin
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new CaseFailure(`the case's limit ended a ${ms} ms wait`));
-    });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new CaseFailure(`the case's limit ended a ${ms} ms wait`));
+      },
+      { once: true },
+    );
   });
 }
 

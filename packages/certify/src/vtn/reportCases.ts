@@ -8,6 +8,7 @@
 import {
   durationToMs,
   formatDateTime,
+  formatDuration,
   type MessageBody,
   type MessageType,
   type OadrReport,
@@ -132,10 +133,10 @@ function dataReport(request: OadrReportRequest, specifier: OadrReport, startMs: 
   });
   return {
     dtstart: formatDateTime(startMs),
-    duration: `PT${(count * stepMs) / 1000}S`,
+    duration: formatDuration(count * stepMs),
     intervals: Array.from({ length: count }, (_, i) => ({
       dtstart: formatDateTime(startMs + i * stepMs),
-      duration: `PT${stepMs / 1000}S`,
+      duration: formatDuration(stepMs),
       uid: String(i),
       oadrReportPayload: request.reportSpecifier.specifierPayload.map((p) => payload(p.rID, i)),
     })),

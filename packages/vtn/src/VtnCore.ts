@@ -63,8 +63,6 @@ export interface VtnCoreOptions {
   log: Logger;
   /** Told when a VEN has something new to receive (the pusher listens). */
   onWork?: (venIDs: readonly string[]) => void;
-  /** How often lastSeenAt is written; default LAST_SEEN_FLUSH_MS. */
-  lastSeenFlushMs?: number;
 }
 
 /**
@@ -87,7 +85,7 @@ export class VtnCore {
     this.clock = options.clock;
     this.log = options.log;
     this.onWork = options.onWork ?? (() => undefined);
-    this.lastSeen = new LastSeen(options.store, options.log, options.lastSeenFlushMs);
+    this.lastSeen = new LastSeen(options.store, options.log);
   }
 
   /** Calls `listener` with the reports of each oadrUpdateReport once stored; returns the unsubscribe. */

@@ -611,7 +611,15 @@ export class OadrServices {
         if (request.status === 'pending') await tx.setReportRequestStatus(request.reportRequestID, 'active');
         if (request.status === 'cancelled') cancelled.push(request.reportRequestID);
       }
-      return { cancelled, problems, stored };
+      if (cancelled.length === 0) return { cancelOnAnswer: undefined, problems, stored };
+      // The cancellation riding on this answer is recorded as sent, so the VEN's oadrCanceledReport
+      // echoing its requestID is acknowledged; a queued one naming the same requests is superseded.
+      const cancelOnAnswer = { requestID: newId(), reportRequestID: cancelled, reportToFollow: false, venID: ven.venID };
+      for (const queued of await tx.listQueued(ven.venID)) {
+        if (queued.kind === 'oadrCancelReport' && queued.body.reportRequestID.every((id) => cancelled.includes(id))) await tx.markAcked(queued.id);
+      }
+      await tx.markSent(await tx.enqueue({ venID: ven.venID, kind: 'oadrCancelReport', requestID: cancelOnAnswer.requestID, body: cancelOnAnswer }, now), now);
+      return { cancelOnAnswer, problems, stored };
     });
     if (outcome.stored.length > 0) this.core.reportsStored(ven.venID, outcome.stored);
     const code = outcome.problems.length > 0 ? ResponseCode.INVALID_ID : ResponseCode.OK;
@@ -621,9 +629,7 @@ export class OadrServices {
         type: 'oadrUpdatedReport',
         body: {
           eiResponse: eiResponse(code, body.requestID, description),
-          ...(outcome.cancelled.length > 0
-            ? { oadrCancelReport: { requestID: newId(), reportRequestID: outcome.cancelled, reportToFollow: false, venID: ven.venID } }
-            : {}),
+          ...(outcome.cancelOnAnswer === undefined ? {} : { oadrCancelReport: outcome.cancelOnAnswer }),
           venID: ven.venID,
         },
       },

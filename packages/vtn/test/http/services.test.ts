@@ -351,6 +351,20 @@ describe.each<[string, (() => StoreFactory) | undefined]>([
       expect(expectType(canceled.message, 'oadrResponse').eiResponse.responseCode).toBe('200');
     });
 
+    it('acknowledges the oadrCanceledReport answering a cancellation piggy-backed on oadrUpdatedReport, which replaces the queued one (TH R1_3050)', async () => {
+      const venID = await registered();
+      await h.post('EiReport', metadata(venID));
+      const { reportRequestID } = (await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT1M', reportBackDuration: 'PT1M' })).json as { reportRequestID: string };
+      const create = expectType((await h.drain(venID))[0], 'oadrCreateReport');
+      await h.post('EiReport', { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: create.requestID }, oadrPendingReports: [reportRequestID], venID } });
+      expect((await h.admin('POST', `/admin/v1/report-requests/${reportRequestID}/cancel`, {})).status).toBe(202);
+      const piggyBacked = expectType((await h.post('EiReport', usage(venID, reportRequestID, 'up-6'))).message, 'oadrUpdatedReport').oadrCancelReport;
+      expect(piggyBacked?.reportRequestID).toEqual([reportRequestID]);
+      const canceled = await h.post('EiReport', { type: 'oadrCanceledReport', body: { eiResponse: { responseCode: '200', requestID: piggyBacked?.requestID ?? '' }, oadrPendingReports: [], venID } });
+      expect(expectType(canceled.message, 'oadrResponse').eiResponse.responseCode).toBe('200');
+      expect(await h.drain(venID)).toEqual([]);
+    });
+
     it('refuses a request for a report the VEN did not register (404) or rIDs it does not have (400)', async () => {
       const venID = await registered();
       await h.post('EiReport', metadata(venID));

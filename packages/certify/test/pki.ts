@@ -56,10 +56,3 @@ export const fastReporting: Pick<VenClientOptions, 'reports' | 'handlers'> = {
     readReport: async ({ rIDs }) => rIDs.map((rID) => (rID === 'status' ? { rID, status: { oadrOnline: true, oadrManualOverride: false } } : { rID, value: 230 })),
   },
 };
-
-/**
- * Case failures our own VTN is known to cause, each a defect of packages/vtn the case exposes: its
- * oadrUpdatedReport carries the cancellation under a requestID it never records as sent, so the
- * VEN's oadrCanceledReport answering it gets 452 (and the queued oadrCancelReport still goes out).
- */
-export const OUR_VTN_DEFECTS = ['R1_3050_TH_VEN: oadrResponse to the oadrCanceledReport of the piggy-backed cancellation: responseCode 452, expected 200'];

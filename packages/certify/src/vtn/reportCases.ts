@@ -192,6 +192,15 @@ export const R1_3010: VtnCase = {
 };
 
 /** Periodic telemetry, two deliveries a reportBackDuration apart (R1_3020 status, R1_3160 usage). */
+/** A status report the operator requested to run until cancelled, accepted by the harness VEN: where the cancel cases start. */
+async function runningStatusReport(context: VtnUnderTest, signal: AbortSignal): Promise<{ ven: HarnessVen; status: OadrReport; request: OadrReportRequest }> {
+  const { ven } = context;
+  const { status } = await prepare(ven);
+  const { create, request } = await requested(context, { specifier: status, granularity: 'PT1S', reportBackDuration: 'PT1S', intervalDuration: 'PT0S' }, signal);
+  await accept(ven, create, [request.reportRequestID]);
+  return { ven, status, request };
+}
+
 function periodic(id: string, which: 'status' | 'usage', title: string, checks: string[]): VtnCase {
   return {
     id,
@@ -230,10 +239,7 @@ export const R1_3040: VtnCase = {
   checks: ['CHECKLIST 4.4 (cancel)', 'TH R0_8040'],
   unavailable: needsOperator,
   async run(context, signal) {
-    const { ven } = context;
-    const { status } = await prepare(ven);
-    const { create, request } = await requested(context, { specifier: status, granularity: 'PT1S', reportBackDuration: 'PT1S', intervalDuration: 'PT0S' }, signal);
-    await accept(ven, create, [request.reportRequestID]);
+    const { ven, status, request } = await runningStatusReport(context, signal);
     await deliver(ven, dataReport(request, status, Date.now(), 1));
     await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: request.reportRequestID, reportToFollow: false });
     await cancelled(ven, request.reportRequestID, [], signal);
@@ -247,10 +253,7 @@ export const R1_3050: VtnCase = {
   checks: ['CHECKLIST 4.4 (piggy-backed cancel)', 'TH R0_8050 (Prompt_023)'],
   unavailable: needsOperator,
   async run(context, signal) {
-    const { ven } = context;
-    const { status } = await prepare(ven);
-    const { create, request } = await requested(context, { specifier: status, granularity: 'PT1S', reportBackDuration: 'PT1S', intervalDuration: 'PT0S' }, signal);
-    await accept(ven, create, [request.reportRequestID]);
+    const { ven, status, request } = await runningStatusReport(context, signal);
     await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: request.reportRequestID, reportToFollow: false });
     const reply = await update(ven, dataReport(request, status, Date.now(), 1));
     expectCode('oadrUpdatedReport', reply.eiResponse.responseCode, '200');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { NegotiationOutcome } from '../../src/index.js';
 import { expectType, startHarness, type Harness } from '../helpers/harness.js';
-import { ScriptedVen, SLOTS, START } from './scriptedVen.js';
+import { ScriptedVen, SLOTS, START } from '../helpers/scriptedVen.js';
 
 /** Debian's chromium (what .ci/run installs); OADR_CHROMIUM points the tests at another build. */
 const CHROMIUM = process.env.OADR_CHROMIUM ?? '/usr/bin/chromium';

@@ -1,117 +1,12 @@
-import { AdmmEngine, memberDevices, negotiationNetwork, VenModel, type MemberDeviceSpec } from '@oadr-kit/aggregator';
-import { NEGOTIATION_REPORT_NAME, projectionReport, readNegotiationEvent, type OadrEvent, type OadrReport } from '@oadr-kit/protocol';
+import { AdmmEngine, negotiationNetwork } from '@oadr-kit/aggregator';
 import type { NegotiationOutcome, NegotiationRecord } from '../../src/index.js';
-import { expectType, startHarness, T0, type Harness } from '../helpers/harness.js';
-import { projectionMetadata } from '../helpers/projectionMetadata.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { horizon, houseSpecs, ScriptedVen, SLOTS, START } from '../helpers/scriptedVen.js';
 
-const SLOTS = 24;
-const horizon = { slots: SLOTS, slotHours: 1 };
-const START = new Date(T0 + 3_600_000).toISOString().replace('.000Z', 'Z');
 const grid = { importPrice: Array.from({ length: SLOTS }, (_, t) => (t >= 17 && t < 21 ? 0.35 : 0.22)), exportPrice: 0.05, quadraticCost: 0.01, importLimitKw: 12, exportLimitKw: 12 };
 
-/** A house: a load with a midday PV dip and a battery. */
-function houseSpecs(h: number): MemberDeviceSpec[] {
-  const load = Array.from({ length: SLOTS }, (_, t) => 0.6 + 0.3 * h + (t >= 17 && t < 21 ? 1.5 : 0) - (t >= 10 && t < 15 ? 2.5 : 0));
-  return [
-    { kind: 'fixed-load', id: 'load', parameters: { powerKw: load } },
-    { kind: 'battery', id: 'battery', parameters: { capacityKwh: 8, maxChargeKw: 3, maxDischargeKw: 3, initialSocKwh: 4, chargeEfficiency: 0.95, dischargeEfficiency: 0.95 } },
-  ];
-}
-
-/**
- * A scripted pull VEN: registers (with the projection report unless told not to), then polls,
- * answering report requests and negotiation rounds with its VenModel until `stop` or `silentFrom`.
- */
-class ScriptedVen {
-  venID = '';
-  reportRequestID: string | undefined;
-  readonly model: VenModel;
-  readonly rounds: number[] = [];
-  agreed: number[] | undefined;
-  stopped = false;
-  /** A projection made before the VTN's report request arrived (events come first in poll order). */
-  private held: OadrReport | undefined;
-
-  constructor(
-    private readonly h: Harness,
-    house: number,
-    private readonly options: { projection?: boolean; silentFrom?: number } = {},
-  ) {
-    this.model = new VenModel(memberDevices({ id: `house-${house}`, devices: houseSpecs(house) }, horizon));
-  }
-
-  async register(): Promise<void> {
-    this.venID = (await this.h.register()).venID;
-    const answer = await this.h.post('EiReport', {
-      type: 'oadrRegisterReport',
-      body: { requestID: `rr-${this.venID}`, venID: this.venID, ...(this.options.projection === false ? {} : { oadrReport: [projectionMetadata(START)] }) },
-    });
-    expect(expectType(answer.message, 'oadrRegisteredReport').eiResponse.responseCode).toBe('200');
-    await this.h.drain(this.venID);
-  }
-
-  async run(): Promise<void> {
-    while (!this.stopped) {
-      const answer = await this.h.post('OadrPoll', { type: 'oadrPoll', body: { venID: this.venID } });
-      const message = answer.message;
-      if (message?.type === 'oadrCreateReport') {
-        this.reportRequestID = message.body.oadrReportRequest[0]?.reportRequestID;
-        await this.h.post('EiReport', { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, oadrPendingReports: [], venID: this.venID } });
-        if (this.held !== undefined) await this.send({ ...this.held, reportRequestID: this.reportRequestID ?? '' });
-        this.held = undefined;
-      } else if (message?.type === 'oadrDistributeEvent') {
-        await this.answerEvents(message.body.oadrEvent ?? [], message.body.requestID);
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  }
-
-  private async answerEvents(events: readonly OadrEvent[], requestID: string): Promise<void> {
-    for (const { eiEvent } of events) {
-      const round = readNegotiationEvent(eiEvent);
-      if (round === undefined) continue;
-      await this.h.post('EiEvent', {
-        type: 'oadrCreatedEvent',
-        body: {
-          eiCreatedEvent: {
-            eiResponse: { responseCode: '200', requestID: '' },
-            eventResponses: [{ responseCode: '200', requestID, qualifiedEventID: { eventID: eiEvent.eventDescriptor.eventID, modificationNumber: round.iteration }, optType: 'optIn' }],
-            venID: this.venID,
-          },
-        },
-      });
-      if (round.agreed) {
-        this.agreed = round.targetKw.slice();
-        continue;
-      }
-      if (this.options.silentFrom !== undefined && round.iteration >= this.options.silentFrom) continue;
-      const profileKw = Array.from(this.model.respond({ rho: round.rho, setpoint: round.targetKw, price: round.price }));
-      this.rounds.push(round.iteration);
-      const report = projectionReport({
-        sessionId: round.sessionId,
-        iteration: round.iteration,
-        reportRequestID: this.reportRequestID ?? '',
-        reportSpecifierID: NEGOTIATION_REPORT_NAME,
-        rID: 'projection',
-        startMs: round.startMs,
-        slotMs: round.slotMs,
-        profileKw,
-        createdMs: T0,
-      });
-      if (this.reportRequestID === undefined) this.held = report;
-      else await this.send(report);
-    }
-  }
-
-  private async send(report: OadrReport): Promise<void> {
-    const answer = await this.h.post('EiReport', { type: 'oadrUpdateReport', body: { requestID: `ur-${report.eiReportID ?? ''}`, oadrReport: [report], venID: this.venID } });
-    expect(expectType(answer.message, 'oadrUpdatedReport').eiResponse.responseCode).toBe('200');
-  }
-}
-
 async function negotiate(h: Harness, vens: ScriptedVen[], body: Record<string, unknown>): Promise<NegotiationRecord> {
-  const loops = vens.map((ven) => ven.run());
+  for (const ven of vens) ven.start();
   try {
     const created = await h.admin('POST', '/admin/v1/negotiations', body);
     expect(created.status).toBe(201);
@@ -121,8 +16,7 @@ async function negotiate(h: Harness, vens: ScriptedVen[], body: Record<string, u
     for (let i = 0; i < 200 && record.status === 'agreed' && vens.some((v) => v.agreed === undefined); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     return record;
   } finally {
-    for (const ven of vens) ven.stopped = true;
-    await Promise.all(loops);
+    await Promise.all(vens.map((ven) => ven.stop()));
   }
 }
 
@@ -232,13 +126,12 @@ describe('the negotiation orchestrator', () => {
 
     const ven = new ScriptedVen(h, 0, { silentFrom: 0 });
     await ven.register();
-    const loop = ven.run();
+    ven.start();
     const created = await h.admin('POST', '/admin/v1/negotiations', { ...base, venIDs: [ven.venID], roundDeadlineMs: 60_000 });
     const { sessionID } = created.json as { sessionID: string };
     expect((await h.admin('GET', `/admin/v1/negotiations/${sessionID}/rounds?limit=0`)).status).toBe(400);
     const cancelled = await h.admin('POST', `/admin/v1/negotiations/${sessionID}/cancel`, { reason: 'test over' });
-    ven.stopped = true;
-    await loop;
+    await ven.stop();
     expect(cancelled.json).toMatchObject({ status: 'cancelled', reason: 'test over' });
     const event = await h.admin('GET', `/admin/v1/events/${encodeURIComponent(`${sessionID}.${ven.venID}`)}`);
     expect(event.json).toMatchObject({ status: 'cancelled' });

@@ -1,14 +1,14 @@
 import { memberDevices, VenModel, type MemberDeviceSpec } from '@oadr-kit/aggregator';
 import { NEGOTIATION_REPORT_NAME, projectionReport, readNegotiationEvent, type OadrEvent, type OadrReport } from '@oadr-kit/protocol';
-import { expectType, T0, type Harness } from '../helpers/harness.js';
-import { projectionMetadata } from '../helpers/projectionMetadata.js';
+import { expectType, T0, type Harness } from './harness.js';
+import { projectionMetadata } from './projectionMetadata.js';
 
 export const SLOTS = 24;
 export const START = new Date(T0 + 3_600_000).toISOString().replace('.000Z', 'Z');
-const horizon = { slots: SLOTS, slotHours: 1 };
+export const horizon = { slots: SLOTS, slotHours: 1 };
 
 /** A house: a load with an evening peak and a midday PV dip, and a battery. */
-function houseSpecs(h: number): MemberDeviceSpec[] {
+export function houseSpecs(h: number): MemberDeviceSpec[] {
   const load = Array.from({ length: SLOTS }, (_, t) => 0.6 + 0.3 * h + (t >= 17 && t < 21 ? 1.5 : 0) - (t >= 10 && t < 15 ? 2.5 : 0));
   return [
     { kind: 'fixed-load', id: 'load', parameters: { powerKw: load } },
@@ -18,10 +18,17 @@ function houseSpecs(h: number): MemberDeviceSpec[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface ScriptedVenOptions {
+  /** Register the projection report (default true); without it the VEN cannot negotiate. */
+  readonly projection?: boolean;
+  /** Answer no round from this one on (the VEN falls silent). */
+  readonly silentFrom?: number;
+}
+
 /**
- * A pull VEN over plain HTTP, as the orchestrator tests script it: registers with the projection
- * report, then polls, opting in to every event it gets and answering negotiation rounds with its
- * VenModel. `paused` holds its answers back, so a page can be seen while a session is running.
+ * A pull VEN over plain HTTP for the VTN's tests: registers (with the projection report), then
+ * polls, opting in to every event it gets and answering negotiation rounds with the VenModel of a
+ * house. `paused` holds its answers back, so a page can be seen while a session is running.
  */
 export class ScriptedVen {
   venID = '';
@@ -29,22 +36,26 @@ export class ScriptedVen {
   stopped = false;
   /** Plain events received: eventID → the latest modificationNumber and status seen. */
   readonly events = new Map<string, { modificationNumber: number; status: string }>();
+  /** Rounds answered. */
+  readonly rounds: number[] = [];
   agreed: number[] | undefined;
+  readonly model: VenModel;
   private reportRequestID: string | undefined;
   private held: OadrReport | undefined;
-  private readonly model: VenModel;
   private loop: Promise<void> | undefined;
 
   constructor(
     private readonly h: Harness,
     house: number,
+    private readonly options: ScriptedVenOptions = {},
   ) {
     this.model = new VenModel(memberDevices({ id: `house-${house}`, devices: houseSpecs(house) }, horizon));
   }
 
   async register(): Promise<void> {
     this.venID = (await this.h.register()).venID;
-    const answer = await this.h.post('EiReport', { type: 'oadrRegisterReport', body: { requestID: `rr-${this.venID}`, venID: this.venID, oadrReport: [projectionMetadata(START)] } });
+    const reports = this.options.projection === false ? {} : { oadrReport: [projectionMetadata(START)] };
+    const answer = await this.h.post('EiReport', { type: 'oadrRegisterReport', body: { requestID: `rr-${this.venID}`, venID: this.venID, ...reports } });
     expect(expectType(answer.message, 'oadrRegisteredReport').eiResponse.responseCode).toBe('200');
     await this.h.drain(this.venID);
   }
@@ -98,6 +109,8 @@ export class ScriptedVen {
         this.agreed = round.targetKw.slice();
         continue;
       }
+      if (this.options.silentFrom !== undefined && round.iteration >= this.options.silentFrom) continue;
+      this.rounds.push(round.iteration);
       const report = projectionReport({
         sessionId: round.sessionId,
         iteration: round.iteration,

@@ -1,27 +1,18 @@
-import { AdmmEngine, AggregatorError, Battery, FixedLoad, negotiationNetwork, VenModel, memberDevices, type MemberDeviceSpec, type NegotiationMember } from '../src/index.js';
+import { AdmmEngine, AggregatorError, Battery, communityNetworkSpec, FixedLoad, negotiationNetwork, VenModel, memberDevices, type MemberDeviceSpec, type NegotiationMember } from '../src/index.js';
 import instance from './fixtures/community-39.instance.json';
 
 const horizon = { slots: instance.T, slotHours: instance.dt };
 const connection = { importPrice: instance.pi_buy, exportPrice: instance.pi_sell, quadraticCost: instance.a, importLimitKw: instance.gimp, exportLimitKw: instance.gexp };
 
+// The instance's houses as the aggregator lays them out: load-h then battery-h, the grid last.
+const instanceDevices = communityNetworkSpec(instance).devices;
+
 function house(h: number, extra: MemberDeviceSpec[] = []): NegotiationMember {
   return {
     id: `house-${h}`,
     devices: [
-      { kind: 'fixed-load', id: 'load', parameters: { powerKw: instance.net_load[h]! } },
-      {
-        kind: 'battery',
-        id: 'battery',
-        parameters: {
-          capacityKwh: instance.smax[h]!,
-          maxChargeKw: instance.cmax[h]!,
-          maxDischargeKw: instance.dmax[h]!,
-          chargeEfficiency: instance.eta_c,
-          dischargeEfficiency: instance.eta_d,
-          initialSocKwh: instance.s0[h]!,
-          wearCostPerKwh: instance.kappa,
-        },
-      },
+      { kind: 'fixed-load', id: 'load', parameters: instanceDevices[2 * h]!.parameters },
+      { kind: 'battery', id: 'battery', parameters: instanceDevices[2 * h + 1]!.parameters },
       ...extra,
     ],
   };

@@ -1,9 +1,8 @@
 import { memberDevices, VenModel, type MemberDeviceSpec } from '@oadr-kit/aggregator';
 import { formatDateTime, type NegotiationRound } from '@oadr-kit/protocol';
-import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
 import { silentLogger, VenClient } from '@oadr-kit/ven';
-import { startVtn, type NegotiationRecord, type RunningVtn } from '@oadr-kit/vtn';
-import pino from 'pino';
+import type { NegotiationRecord, RunningVtn } from '@oadr-kit/vtn';
+import { startTestVtn, testPki } from './helpers/testVtn.js';
 
 const SLOTS = 24;
 const horizon = { slots: SLOTS, slotHours: 1 };
@@ -17,30 +16,20 @@ function house(h: number): MemberDeviceSpec[] {
 
 /** Three push VENs negotiating with our VTN over mutual TLS; one of them goes away mid-negotiation. */
 describe('a negotiation between our VTN and our VENs over mutual TLS', () => {
-  const ecc = createDevCa('ec-p256');
-  const ca = ecc.root.certificatePem + ecc.intermediate.certificatePem;
-  const chain = (pair: KeyAndCertificate): KeyAndCertificate => ({ keyPem: pair.keyPem, certificatePem: pair.certificatePem + ecc.intermediate.certificatePem });
-  const vtnCert = chain(issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'vtn', issuer: ecc.intermediate, ipAddresses: ['127.0.0.1'] }));
+  const pki = testPki();
   let vtn: RunningVtn;
   const vens: { client: VenClient; seen: { rounds: number; agreed: NegotiationRound | undefined } }[] = [];
 
   beforeAll(async () => {
-    vtn = await startVtn({
-      listen: { host: '127.0.0.1', port: 0 },
-      admin: { host: '127.0.0.1', port: 0, token: 'integration-token-0123456789' },
-      storage: { type: 'sqlite', path: ':memory:' },
-      tlsMaterial: { credentials: [vtnCert], ca },
-      logger: pino({ level: 'silent' }),
-      processMetrics: false,
-    });
+    vtn = await startTestVtn(pki);
     for (let h = 0; h < 3; h++) {
-      const cert = chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: `house-${h}`, issuer: ecc.intermediate }));
+      const cert = pki.ven(`house-${h}`);
       const model = new VenModel(memberDevices({ id: `house-${h}`, devices: house(h) }, horizon));
       const seen: (typeof vens)[number]['seen'] = { rounds: 0, agreed: undefined };
       const client = new VenClient({
         vtnUrl: vtn.url,
         venName: `house-${h}`,
-        tls: { certPem: cert.certificatePem, keyPem: cert.keyPem, caPem: ca },
+        tls: { certPem: cert.certificatePem, keyPem: cert.keyPem, caPem: pki.ca },
         push: { port: 0, host: '127.0.0.1' },
         logger: silentLogger,
         negotiation: {

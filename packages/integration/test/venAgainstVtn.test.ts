@@ -1,8 +1,7 @@
 import { formatDateTime, type EiEventSignal } from '@oadr-kit/protocol';
-import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
 import { DEFAULT_REPORT_CAPABILITIES, silentLogger, VenClient, type VenEvent } from '@oadr-kit/ven';
-import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
-import pino from 'pino';
+import type { RunningVtn } from '@oadr-kit/vtn';
+import { startTestVtn, testPki } from './helpers/testVtn.js';
 
 /** Resolves once `check` holds, polling every 50 ms, or fails after `ms` with what was awaited. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
@@ -16,11 +15,9 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 }
 
 describe('our VEN against our VTN over mutual TLS', () => {
-  const ecc = createDevCa('ec-p256');
-  const ca = ecc.root.certificatePem + ecc.intermediate.certificatePem;
-  const chain = (pair: KeyAndCertificate): KeyAndCertificate => ({ keyPem: pair.keyPem, certificatePem: pair.certificatePem + ecc.intermediate.certificatePem });
-  const vtnCert = chain(issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'vtn', issuer: ecc.intermediate, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }));
-  const venCert = chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: 'house-17', issuer: ecc.intermediate }));
+  const pki = testPki();
+  const ca = pki.ca;
+  const venCert = pki.ven('house-17');
   const price: EiEventSignal = {
     intervals: [
       { duration: 'PT15M', uid: '0', signalPayload: 0.21 },
@@ -37,16 +34,8 @@ describe('our VEN against our VTN over mutual TLS', () => {
   const received: string[] = [];
 
   beforeAll(async () => {
-    vtn = await startVtn({
-      listen: { host: '127.0.0.1', port: 0 },
-      admin: { host: '127.0.0.1', port: 0, token: 'integration-token-0123456789' },
-      storage: { type: 'sqlite', path: ':memory:' },
-      // The VEN polls at the longer of its own interval and this; a test wants quick rounds.
-      pollFrequency: 'PT0S',
-      tlsMaterial: { credentials: [vtnCert], ca },
-      logger: pino({ level: 'silent' }),
-      processMetrics: false,
-    });
+    // The VEN polls at the longer of its own interval and the VTN's frequency; a test wants quick rounds.
+    vtn = await startTestVtn(pki, { pollFrequency: 'PT0S' });
     ven = new VenClient({
       vtnUrl: vtn.url,
       venName: 'house-17',
@@ -132,22 +121,12 @@ describe('our VEN against our VTN over mutual TLS', () => {
 });
 
 describe('our push VEN against our VTN', () => {
-  const ecc = createDevCa('ec-p256');
-  const ca = ecc.root.certificatePem + ecc.intermediate.certificatePem;
-  const chain = (pair: KeyAndCertificate): KeyAndCertificate => ({ keyPem: pair.keyPem, certificatePem: pair.certificatePem + ecc.intermediate.certificatePem });
-  const names = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
-  const vtnCert = chain(issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'vtn', issuer: ecc.intermediate, ...names }));
-  const venCert = chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: 'charger-3', issuer: ecc.intermediate, ...names }));
+  const pki = testPki();
+  const ca = pki.ca;
+  const venCert = pki.ven('charger-3');
 
   test('the VTN pushes an event to the VEN listener and records the opt-in', async () => {
-    const vtn = await startVtn({
-      listen: { host: '127.0.0.1', port: 0 },
-      admin: { host: '127.0.0.1', port: 0, token: 'integration-token-0123456789' },
-      storage: { type: 'sqlite', path: ':memory:' },
-      tlsMaterial: { credentials: [vtnCert], ca },
-      logger: pino({ level: 'silent' }),
-      processMetrics: false,
-    });
+    const vtn = await startTestVtn(pki);
     const ven = new VenClient({
       vtnUrl: vtn.url,
       venName: 'charger-3',

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
-import { negotiateOverOpenAdr, type OpenAdrNegotiationResult } from './openAdrNegotiation.js';
+import { negotiateOverOpenAdr, nextMidnightUtc, type OpenAdrNegotiationResult } from './openAdrNegotiation.js';
 import { Progress, ResidualBar } from './progress.js';
 import { renderNegotiationReport, type NegotiationReportData } from './report/negotiationReport.js';
 import type { NegotiationScenario } from './scenario.js';
@@ -45,11 +45,6 @@ export interface NegotiationRun {
 }
 
 const REFERENCE_TOLERANCE = 1e-5;
-
-function nextMidnightUtc(now: number): number {
-  const day = 86_400_000;
-  return Math.floor(now / day) * day + day;
-}
 
 /** Negotiates a scenario over OpenADR or in-process, with progress on stderr, and computes its figures. */
 export async function runScenario(scenario: NegotiationScenario, settings: RunSettings, io: CliIo): Promise<NegotiationRun> {

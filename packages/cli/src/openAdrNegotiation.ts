@@ -64,7 +64,8 @@ export interface OpenAdrNegotiationResult {
 const PROGRAM_ID = 'community-day-ahead';
 const MARKET_CONTEXT = 'http://oadr-kit.example/programs/community-day-ahead';
 
-function nextMidnightUtc(now: number): number {
+/** The start of tomorrow in UTC: where a day-ahead schedule begins. */
+export function nextMidnightUtc(now: number): number {
   const day = 86_400_000;
   return Math.floor(now / day) * day + day;
 }

@@ -18,6 +18,7 @@ const scripts = fs
 const outFile = path.join(here, '..', 'BENCHMARKS.md');
 const previous = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : '';
 const sections = new Map(splitSections(previous));
+const machine = `Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}.`;
 
 for (const script of scripts) {
   process.stderr.write(`== ${script}\n`);
@@ -31,16 +32,16 @@ for (const script of scripts) {
     process.exitCode = 1;
     continue;
   }
-  sections.set(script, run.stdout.trim());
+  // Sections are rerun one at a time, so each names the machine it was measured on.
+  sections.set(script, `${run.stdout.trim()}\n\n${machine}`);
 }
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = [
   '# Benchmarks',
   '',
   'Made by `npm run bench` (all scripts) or `npm run bench -- NAME` (one script, e.g. `protocol`);',
-  'each section names the script that wrote it and when. Figures are medians of several runs.',
-  `Machine of the latest run: ${os.cpus().length} cores, ${cpu}, Node.js ${process.version}.`,
+  'each section names the script that wrote it, when, and the machine it ran on. Figures are medians',
+  'of several runs; compare figures across sections only when they name the same machine.',
 ].join('\n');
 const body = [...sections.entries()]
   .sort(([a], [b]) => a.localeCompare(b))

@@ -69,8 +69,9 @@ export class Pusher {
 
   constructor(private readonly options: PusherOptions) {
     const push = options.config.push;
-    // Every push in flight listens on the one shutdown signal.
-    setMaxListeners(push.concurrency + 16, this.controller.signal);
+    // Every push in flight listens on the one shutdown signal, undici once for the request and once
+    // more for its body while it is read, so a full pipeline holds two listeners per push.
+    setMaxListeners(2 * push.concurrency + 16, this.controller.signal);
     this.agent = new Agent({
       connections: push.connectionsPerOrigin,
       headersTimeout: push.timeoutMs,

@@ -27,7 +27,7 @@ export interface VtnConfig {
   pollFrequency: string;
   maxPayloadBytes: number;
   registration: { autoApprove: boolean };
-  events: { cancelRetentionMs: number };
+  events: { cancelRetentionMs: number; cancelResendMs: number; cancelResends: number };
   push: {
     enabled: boolean;
     concurrency: number;

@@ -9,6 +9,7 @@ import { resolveVtnConfig, type VtnConfig, type VtnConfigInput } from './config.
 import { createAdminApp } from './http/createAdminApp.js';
 import { createServicesApp } from './http/createServicesApp.js';
 import { createMetrics, type VtnMetrics } from './metrics.js';
+import { CancellationResender } from './CancellationResender.js';
 import { NegotiationOrchestrator } from './negotiation/NegotiationOrchestrator.js';
 import { OadrServices, type SignatureHooks } from './OadrServices.js';
 import { Pusher } from './Pusher.js';
@@ -58,6 +59,8 @@ export interface VtnApp {
   /** The admin token in force (the configured one, or the generated one). */
   readonly adminToken: string;
   readonly tls: VtnTlsMaterial | undefined;
+  /** Delivers unacknowledged cancellations again (rule 52). */
+  readonly cancellations: CancellationResender;
   /** Stops pushing and closes the store; servers are the caller's (startVtn closes its own). */
   close(): Promise<void>;
 }
@@ -101,6 +104,8 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
   if (config.push.enabled) core.onWork = (venIDs) => pusher.schedule(venIDs);
   const negotiations = new NegotiationOrchestrator(core);
   await negotiations.recover();
+  const cancellations = new CancellationResender(core);
+  cancellations.start();
   const adminToken = config.admin.token ?? randomBytes(24).toString('base64url');
   if (config.admin.token === undefined) log.info({ adminToken }, 'generated an admin token (set admin.token to choose one)');
   if (tls === undefined) log.warn('no TLS configured: VENs are identified by venID alone; never run like this in production');
@@ -112,11 +117,13 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
     metrics,
     pusher,
     negotiations,
+    cancellations,
     services: createServicesApp({ services, metrics, log, maxPayloadBytes: config.maxPayloadBytes, signatures }),
     admin: createAdminApp({ core, negotiations, metrics, log, token: adminToken }),
     adminToken,
     tls,
     async close() {
+      await cancellations.close();
       await negotiations.close();
       await pusher.close();
       await core.lastSeen.close();

@@ -91,6 +91,7 @@ function deliveryFromRow(r: SqlRow): DeliveryRecord {
     responseOpt: optStr(r.response_opt) as OptType | undefined,
     respondedAt: optNum(r.responded_at),
     eiOpt: optStr(r.ei_opt) as OptType | undefined,
+    cancelResends: num(r.cancel_resends),
     excluded: bool(r.excluded),
   };
 }
@@ -156,6 +157,10 @@ const LAST_SEEN_BATCH_SQL = `WITH seen (ven_id, at) AS (VALUES ${Array.from({ le
   WHERE vens.ven_id = seen.ven_id AND (vens.last_seen_at IS NULL OR vens.last_seen_at < seen.at)`;
 
 const EVENT_COLUMNS = 'event_id, program_id, market_context, modification_number, modification_reason, created_at, modified_at, cancelled_at, visible_until, spec';
+/** The event's columns of events `e` beside a delivery row `d.*`, prefixed so eventFromRow(r, 'e_') reads them. */
+const EVENT_COLUMNS_AS_E = EVENT_COLUMNS.split(', ')
+  .map((column) => `e.${column} AS e_${column}`)
+  .join(', ');
 
 /** The repository over any SqlExecutor: the same statements run on SQLite and PostgreSQL. */
 export class SqlRepository implements VtnRepository {
@@ -368,10 +373,7 @@ export class SqlRepository implements VtnRepository {
 
   async listVenEvents(venID: string, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>> {
     const rows = await this.db.all(
-      `SELECT d.*, e.event_id AS e_event_id, e.program_id AS e_program_id, e.market_context AS e_market_context,
-         e.modification_number AS e_modification_number, e.modification_reason AS e_modification_reason, e.created_at AS e_created_at,
-         e.modified_at AS e_modified_at, e.cancelled_at AS e_cancelled_at, e.visible_until AS e_visible_until, e.spec AS e_spec
-       FROM deliveries d JOIN events e ON e.event_id = d.event_id
+      `SELECT d.*, ${EVENT_COLUMNS_AS_E} FROM deliveries d JOIN events e ON e.event_id = d.event_id
        WHERE d.ven_id = ? AND e.visible_until > ? ORDER BY e.event_id`,
       [venID, now],
     );
@@ -398,6 +400,27 @@ export class SqlRepository implements VtnRepository {
 
   async setEiOpt(eventID: string, venID: string, optType: OptType | undefined): Promise<void> {
     await this.db.run('UPDATE deliveries SET ei_opt = ? WHERE event_id = ? AND ven_id = ?', [nul(optType), eventID, venID]);
+  }
+
+  async listUnacknowledgedCancellations(deliveredBefore: number, maxResends: number, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>> {
+    const rows = await this.db.all(
+      `SELECT d.*, ${EVENT_COLUMNS_AS_E} FROM deliveries d JOIN events e ON e.event_id = d.event_id
+       WHERE e.cancelled_at IS NOT NULL AND e.visible_until > ? AND d.excluded = 0
+         AND d.delivered_mod = e.modification_number AND d.target_mod = e.modification_number
+         AND d.delivered_at <= ? AND d.cancel_resends < ? AND (d.response_mod IS NULL OR d.response_mod < d.delivered_mod)
+       ORDER BY e.event_id, d.ven_id`,
+      [now, deliveredBefore, maxResends],
+    );
+    return rows.map((r) => ({ event: eventFromRow(r, 'e_'), delivery: deliveryFromRow(r) }));
+  }
+
+  async resendDelivery(eventID: string, venID: string, modification: number): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE deliveries SET delivered_mod = ? - 1, cancel_resends = cancel_resends + 1
+       WHERE event_id = ? AND ven_id = ? AND delivered_mod = ? AND target_mod = ? AND (response_mod IS NULL OR response_mod < ?)`,
+      [modification, eventID, venID, modification, modification, modification],
+    );
+    return changed === 1;
   }
 
   async listPushVensWithPendingWork(now: number): Promise<string[]> {

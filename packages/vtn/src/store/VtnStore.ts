@@ -81,6 +81,8 @@ export interface DeliveryRecord {
   respondedAt: number | undefined;
   /** The VEN's opt for this event through EiOpt, which wins over oadrCreatedEvent (rule 206). */
   eiOpt: OptType | undefined;
+  /** How many times an unacknowledged cancellation was delivered again (rule 52). */
+  cancelResends: number;
   /**
    * The event no longer targets the VEN, which had seen it: the next distribute leaves it out, which
    * the VEN takes as an implied cancellation (rule 61).
@@ -246,6 +248,16 @@ export interface VtnRepository {
   markDelivered(eventID: string, venID: string, modification: number, requestID: string, at: number, claim: boolean): Promise<boolean>;
   recordEventResponse(eventID: string, venID: string, modification: number, optType: OptType, at: number): Promise<void>;
   setEiOpt(eventID: string, venID: string, optType: OptType | undefined): Promise<void>;
+  /**
+   * Cancelled, still visible events delivered to a VEN at or before `deliveredBefore` that the VEN has not
+   * acknowledged by oadrCreatedEvent, resent fewer than `maxResends` times (rule 52).
+   */
+  listUnacknowledgedCancellations(deliveredBefore: number, maxResends: number, now: number): Promise<Array<{ event: EventRecord; delivery: DeliveryRecord }>>;
+  /**
+   * Makes `modification` due again for the VEN and counts the resend, only while it is still the
+   * delivered, unacknowledged one: false when the VEN answered or another VTN process resent it.
+   */
+  resendDelivery(eventID: string, venID: string, modification: number): Promise<boolean>;
   /** VENs with a pending delivery and a push transport. */
   listPushVensWithPendingWork(now: number): Promise<string[]>;
 

@@ -16,7 +16,10 @@ export interface AddedColumn {
  * Columns that are not in the CREATE TABLEs above: new and old databases both get them through the
  * same guarded ALTER TABLE, so the upgrade path runs on every start rather than only on old files.
  */
-export const ADDED_COLUMNS: readonly AddedColumn[] = [{ table: 'vens', column: 'last_seen_at', type: 'BIGINT' }];
+export const ADDED_COLUMNS: readonly AddedColumn[] = [
+  { table: 'vens', column: 'last_seen_at', type: 'BIGINT' },
+  { table: 'deliveries', column: 'cancel_resends', type: 'INTEGER NOT NULL DEFAULT 0' },
+];
 
 /** PostgreSQL guards the ALTER itself; SQLite has no IF NOT EXISTS here, so its adapter asks table_info first. */
 export function addColumnStatement(dialect: Dialect, added: AddedColumn): string {

@@ -182,6 +182,50 @@ describe.each<[string, (() => StoreFactory) | undefined]>([
       expect(view.deliveries[0]).toMatchObject({ opt: 'optIn', optSource: 'oadrCreatedEvent' });
     });
 
+    it('delivers an unacknowledged cancellation again, a bounded number of times, until the VEN answers it (rule 52)', async () => {
+      const venID = await registered();
+      const resender = h.vtn.app.cancellations;
+      const { cancelResendMs, cancelResends } = h.vtn.app.config.events;
+      await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'kept' }));
+      await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'never', responseRequired: 'never', marketContext: 'http://other.example' }));
+      await h.drain(venID);
+      await h.admin('POST', '/admin/v1/events/kept/cancel', {});
+      await h.admin('POST', '/admin/v1/events/never/cancel', {});
+      const cancelled = expectType((await h.drain(venID))[0], 'oadrDistributeEvent');
+      expect(cancelled.oadrEvent?.map((e) => e.eiEvent.eventDescriptor.eventStatus)).toEqual(['cancelled', 'cancelled']);
+
+      h.clock.now += cancelResendMs - 1;
+      expect(await resender.sweep()).toEqual([]);
+      const resent: string[] = [];
+      for (let i = 0; i < cancelResends + 1; i++) {
+        h.clock.now += cancelResendMs;
+        expect(await resender.sweep()).toEqual(i < cancelResends ? [venID] : []);
+        const [again] = await h.drain(venID);
+        if (again !== undefined) resent.push(expectType(again, 'oadrDistributeEvent').requestID);
+      }
+      expect(resent).toHaveLength(cancelResends);
+      expect(new Set(resent).size).toBe(cancelResends);
+
+      await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'acked', marketContext: 'http://third.example' }));
+      await h.drain(venID);
+      await h.admin('POST', '/admin/v1/events/acked/cancel', {});
+      const distribute = expectType((await h.drain(venID))[0], 'oadrDistributeEvent');
+      const ack = await h.post('EiEvent', {
+        type: 'oadrCreatedEvent',
+        body: {
+          eiCreatedEvent: {
+            eiResponse: { responseCode: '200', requestID: '' },
+            eventResponses: [{ responseCode: '200', requestID: distribute.requestID, qualifiedEventID: { eventID: 'acked', modificationNumber: 1 }, optType: 'optIn' }],
+            venID,
+          },
+        },
+      });
+      expect(expectType(ack.message, 'oadrResponse').eiResponse.responseCode).toBe('200');
+      h.clock.now += cancelResendMs;
+      expect(await resender.sweep()).toEqual([]);
+      expect(await h.drain(venID)).toEqual([]);
+    });
+
     it('honours replyLimit on oadrRequestEvent', async () => {
       const venID = await registered();
       await h.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'a', marketContext: 'http://a.example' }));

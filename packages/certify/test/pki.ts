@@ -1,5 +1,5 @@
 import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
-import type { OperatorPrompt } from '../src/index.js';
+import { adminApiOperator, type OperatorPrompt } from '../src/index.js';
 import { DEFAULT_REPORT_CAPABILITIES, type VenClientOptions } from '@oadr-kit/ven';
 import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
 import pino from 'pino';
@@ -22,11 +22,13 @@ export function testPki() {
   };
 }
 
+const ADMIN_TOKEN = 'certify-token-0123456789';
+
 /** Our VTN on 127.0.0.1 (a port the OS assigns), in-memory SQLite, mutual TLS with the test PKI. */
 export function startOurVtn(pki: ReturnType<typeof testPki>): Promise<RunningVtn> {
   return startVtn({
     listen: { host: '127.0.0.1', port: 0 },
-    admin: { host: '127.0.0.1', port: 0, token: 'certify-token-0123456789' },
+    admin: { host: '127.0.0.1', port: 0, token: ADMIN_TOKEN },
     storage: { type: 'sqlite', path: ':memory:' },
     tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
     logger: pino({ level: 'silent' }),
@@ -34,16 +36,9 @@ export function startOurVtn(pki: ReturnType<typeof testPki>): Promise<RunningVtn
   });
 }
 
-/** The operator of our VTN: what a case asks for, done through the VTN's core as the admin API would. */
+/** The operator of our VTN: what a case asks for, done through the VTN's admin API. */
 export function operatorOf(vtn: RunningVtn): (prompt: OperatorPrompt) => Promise<void> {
-  return async ({ action }) => {
-    if (action.kind === 'cancelReport') {
-      await vtn.app.core.cancelReport(action.reportRequestID, action.reportToFollow);
-      return;
-    }
-    const { venID, reportSpecifierID, granularity, reportBackDuration, reportInterval } = action;
-    await vtn.app.core.requestReport(venID, { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval: { ...reportInterval } }) });
-  };
+  return adminApiOperator({ url: vtn.adminUrl, token: ADMIN_TOKEN });
 }
 
 /**

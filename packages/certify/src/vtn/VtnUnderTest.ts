@@ -1,4 +1,4 @@
-import { formatDateTime, type MessageBody, type OadrMessage } from '@oadr-kit/protocol';
+import { formatDateTime, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrMessage, type Properties } from '@oadr-kit/protocol';
 import { EXAMPLES } from '@oadr-kit/protocol/examples';
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
@@ -7,6 +7,11 @@ import { expectCode, HarnessVen } from '../HarnessVen.js';
 export interface VtnUnderTest {
   readonly ven: HarnessVen;
   readonly stranger?: HarnessVen;
+  /**
+   * A third party whose certificate the VTN has never seen, for N1_0025: the operator pre-allocates a
+   * venID bound to its certificate's fingerprint and it registers with that venID.
+   */
+  readonly newcomer?: HarnessVen;
   /**
    * Does what only the VTN's operator can start (a VTN requests reports when its operator asks):
    * a person reading `text`, or a script acting on `action`. Cases that need it are skipped without it.
@@ -24,7 +29,27 @@ export type OperatorAction =
       readonly reportBackDuration: string;
       readonly reportInterval?: { readonly dtstart: string; readonly duration: string };
     }
-  | { readonly kind: 'cancelReport'; readonly venID: string; readonly reportRequestID: string; readonly reportToFollow: boolean };
+  | { readonly kind: 'cancelReport'; readonly venID: string; readonly reportRequestID: string; readonly reportToFollow: boolean }
+  /** Publish a new event as described; the VTN chooses its eventID, which the harness learns from the distribute. */
+  | { readonly kind: 'createEvent'; readonly venID: string; readonly event: DescribedEvent }
+  /** Replace what the event says by this description (a new modification). */
+  | { readonly kind: 'modifyEvent'; readonly venID: string; readonly eventID: string; readonly event: DescribedEvent }
+  | { readonly kind: 'cancelEvent'; readonly venID: string; readonly eventID: string }
+  | { readonly kind: 'cancelRegistration'; readonly venID: string }
+  | { readonly kind: 'requestReregistration'; readonly venID: string }
+  /** Provision a VEN with this venID for the certificate with this fingerprint before it registers. */
+  | { readonly kind: 'preallocateVen'; readonly venID: string; readonly fingerprint: string };
+
+/** An event as the operator is asked to publish it, in the protocol's field names. */
+export interface DescribedEvent {
+  readonly marketContext: string;
+  readonly activePeriod: Properties;
+  readonly signals: readonly EiEventSignal[];
+  readonly baseline?: EiEventBaseline;
+  readonly target: EiTarget;
+  readonly responseRequired: 'always' | 'never';
+  readonly priority?: number;
+}
 
 export interface OperatorPrompt {
   /** The request in words, e.g. "request a one-shot TELEMETRY_STATUS report from VEN ven-1 ...". */
@@ -98,6 +123,29 @@ export async function drainPolls(ven: HarnessVen, limit = 20): Promise<string[]>
     await answer(ven, message);
   }
   throw new CaseFailure(`the VTN still had messages queued after ${limit} polls`);
+}
+
+/** How often the harness polls while it waits for the VTN to act. */
+const POLL_EVERY_MS = 100;
+
+/**
+ * Polls until the VTN delivers a message of this type (that `accept`s, when given); anything else it
+ * delivers meanwhile is answered as a VEN would.
+ */
+export async function pollFor<K extends MessageType>(
+  ven: HarnessVen,
+  type: K,
+  signal: AbortSignal,
+  accept: (body: MessageBody<K>) => boolean = () => true,
+  what = '',
+): Promise<MessageBody<K>> {
+  for (;;) {
+    if (signal.aborted) throw new CaseFailure(`the VTN delivered no ${type}${what} through oadrPoll`);
+    const message = await ven.receive('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
+    if (message.type === type && accept(message.body as MessageBody<K>)) return message.body as MessageBody<K>;
+    if (message.type === 'oadrResponse') await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+    else await answer(ven, message);
+  }
 }
 
 /** Answers a message the VTN delivered by poll as a conforming VEN would (acknowledging requests with 200). */

@@ -10,22 +10,17 @@ import {
   formatDateTime,
   formatDuration,
   type MessageBody,
-  type MessageType,
   type OadrReport,
   type OadrReportRequest,
   type ReportPayload,
 } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
-import { answer, drainPolls, ensureRegistered, venMetadata, type OperatorAction, type VtnUnderTest } from './VtnUnderTest.js';
+import { ask, needsOperator } from './operatorPrompt.js';
+import { answer, drainPolls, ensureRegistered, pollFor, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
 const pull = { role: 'vtn', model: 'pull' } as const;
-const needsOperator = ({ operator }: VtnUnderTest): string | undefined =>
-  operator === undefined ? 'needs an operator to make the VTN request and cancel reports (VtnUnderTest.operator)' : undefined;
-
-/** How often the harness polls while it waits for the VTN to act. */
-const POLL_EVERY_MS = 100;
 /** The fastest sampling the harness VEN registers: short enough for periodic cases to finish quickly. */
 const MIN_PERIOD = 'PT1S';
 
@@ -52,30 +47,6 @@ async function prepare(ven: HarnessVen): Promise<ReturnType<typeof fastMetadata>
   expectCode('oadrRegisteredReport', registered.eiResponse.responseCode, '200');
   await drainPolls(ven);
   return metadata;
-}
-
-/** Polls until the VTN delivers a message of this type; anything else it delivers meanwhile is answered as a VEN would. */
-async function pollFor<K extends MessageType>(ven: HarnessVen, type: K, signal: AbortSignal): Promise<MessageBody<K>> {
-  for (;;) {
-    if (signal.aborted) throw new CaseFailure(`the VTN delivered no ${type} through oadrPoll`);
-    const message = await ven.receive('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
-    if (message.type === type) return message.body as MessageBody<K>;
-    if (message.type === 'oadrResponse') await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
-    else await answer(ven, message);
-  }
-}
-
-function promptText(action: OperatorAction): string {
-  if (action.kind === 'cancelReport') {
-    return `cancel report request ${action.reportRequestID} of VEN ${action.venID}${action.reportToFollow ? ' with reportToFollow' : ''}`;
-  }
-  const interval = action.reportInterval === undefined ? 'no reportInterval (one-shot)' : `reportInterval from ${action.reportInterval.dtstart} for ${action.reportInterval.duration} (PT0S: until cancelled)`;
-  return `request report ${action.reportSpecifierID} from VEN ${action.venID}: granularity ${action.granularity}, reportBackDuration ${action.reportBackDuration}, ${interval}`;
-}
-
-async function ask(context: VtnUnderTest, action: OperatorAction): Promise<void> {
-  if (context.operator === undefined) throw new CaseFailure('no operator to make the VTN act');
-  await context.operator({ text: promptText(action), action });
 }
 
 interface Asked {

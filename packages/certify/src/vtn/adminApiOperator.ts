@@ -1,0 +1,52 @@
+import { request } from 'undici';
+import type { OperatorAction, OperatorPrompt } from './VtnUnderTest.js';
+
+export interface AdminApiOptions {
+  /** The admin API's base URL, e.g. http://127.0.0.1:8081. */
+  readonly url: string;
+  readonly token: string;
+}
+
+/** The admin API call that carries out an action: method, path and JSON body. */
+function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string; body: unknown } {
+  const ven = `/admin/v1/vens/${encodeURIComponent(action.venID)}`;
+  switch (action.kind) {
+    case 'requestReport': {
+      const { reportSpecifierID, granularity, reportBackDuration, reportInterval } = action;
+      return { method: 'POST', path: `${ven}/report-requests`, body: { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval }) } };
+    }
+    case 'cancelReport':
+      return { method: 'POST', path: `/admin/v1/report-requests/${encodeURIComponent(action.reportRequestID)}/cancel`, body: { reportToFollow: action.reportToFollow } };
+    case 'createEvent':
+      return { method: 'POST', path: '/admin/v1/events', body: action.event };
+    case 'modifyEvent':
+      return { method: 'PUT', path: `/admin/v1/events/${encodeURIComponent(action.eventID)}`, body: action.event };
+    case 'cancelEvent':
+      return { method: 'POST', path: `/admin/v1/events/${encodeURIComponent(action.eventID)}/cancel`, body: {} };
+    case 'cancelRegistration':
+      return { method: 'POST', path: `${ven}/deregister`, body: {} };
+    case 'requestReregistration':
+      return { method: 'POST', path: `${ven}/reregister`, body: {} };
+    case 'preallocateVen':
+      return { method: 'POST', path: '/admin/v1/vens', body: { venID: action.venID, fingerprint: action.fingerprint } };
+  }
+}
+
+/**
+ * An operator that needs no person: it carries out each action through the admin API of an
+ * oadr-kit VTN (schemas/vtn/openapi.json). Any answer but 2xx is an error naming the call.
+ */
+export function adminApiOperator(options: AdminApiOptions): (prompt: OperatorPrompt) => Promise<void> {
+  const base = options.url.replace(/\/$/, '');
+  return async ({ action }) => {
+    const { method, path, body } = callFor(action);
+    const response = await request(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.body.text();
+    if (response.statusCode < 200 || response.statusCode > 299) throw new Error(`admin API ${method} ${path}: HTTP ${response.statusCode} ${text}`);
+  };
+}

@@ -1,4 +1,4 @@
-import { formatDateTime, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrMessage, type Properties } from '@oadr-kit/protocol';
+import { formatDateTime, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrEvent, type OadrMessage, type OptType, type Properties } from '@oadr-kit/protocol';
 import { EXAMPLES } from '@oadr-kit/protocol/examples';
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
@@ -168,29 +168,39 @@ export async function answer(ven: HarnessVen, message: OadrMessage): Promise<voi
       return;
     case 'oadrDistributeEvent': {
       const events = (message.body.oadrEvent ?? []).filter((e) => e.oadrResponseRequired === 'always');
-      if (events.length === 0) return;
-      await ven.exchange(
-        'EiEvent',
-        {
-          type: 'oadrCreatedEvent',
-          body: {
-            eiCreatedEvent: {
-              eiResponse: { responseCode: '200', requestID: '' },
-              eventResponses: events.map((e) => ({
-                responseCode: '200',
-                requestID: message.body.requestID,
-                qualifiedEventID: { eventID: e.eiEvent.eventDescriptor.eventID, modificationNumber: e.eiEvent.eventDescriptor.modificationNumber },
-                optType: 'optIn' as const,
-              })),
-              venID,
-            },
-          },
-        },
-        'oadrResponse',
-      );
+      if (events.length > 0) await respond(ven, message.body, events);
       return;
     }
     default:
       return;
   }
+}
+
+/** One oadrCreatedEvent answering the events of a distribute; returns the VTN's response code. */
+export async function respond(
+  ven: HarnessVen,
+  distribute: MessageBody<'oadrDistributeEvent'>,
+  events: readonly OadrEvent[],
+  options: { optType?: OptType; responseCode?: string; venID?: string } = {},
+): Promise<string> {
+  const reply = await ven.exchange(
+    'EiEvent',
+    {
+      type: 'oadrCreatedEvent',
+      body: {
+        eiCreatedEvent: {
+          eiResponse: { responseCode: '200', requestID: '' },
+          eventResponses: events.map((e) => ({
+            responseCode: options.responseCode ?? '200',
+            requestID: distribute.requestID,
+            qualifiedEventID: { eventID: e.eiEvent.eventDescriptor.eventID, modificationNumber: e.eiEvent.eventDescriptor.modificationNumber },
+            optType: options.optType ?? 'optIn',
+          })),
+          venID: options.venID ?? ven.venID(),
+        },
+      },
+    },
+    'oadrResponse',
+  );
+  return reply.eiResponse.responseCode;
 }

@@ -6,6 +6,7 @@
 import { formatDateTime } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
+import { VTN_EVENT_CASES } from './eventCases.js';
 import { VTN_REPORT_CASES } from './reportCases.js';
 import { drainPolls, ensureRegistered, ensureUnregistered, register, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
@@ -193,4 +194,4 @@ export const N1_0030: VtnCase = {
 };
 
 /** The VTN pull suite in the order a session runs it (registration first, cancellation last). */
-export const VTN_PULL_CASES: readonly VtnCase[] = [N1_0010, N1_0020, N1_0015, G1_4011, E1_1050, P1_2010, P1_2050, N1_0070, N1_0080, ...VTN_REPORT_CASES, N1_0030];
+export const VTN_PULL_CASES: readonly VtnCase[] = [N1_0010, N1_0020, N1_0015, G1_4011, E1_1050, ...VTN_EVENT_CASES, P1_2010, P1_2050, N1_0070, N1_0080, ...VTN_REPORT_CASES, N1_0030];

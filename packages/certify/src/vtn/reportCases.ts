@@ -40,7 +40,7 @@ function fastMetadata(ven: HarnessVen): { message: MessageBody<'oadrRegisterRepo
 }
 
 /** Registers the harness VEN and its metadata, and answers whatever the VTN had queued. */
-async function prepare(ven: HarnessVen): Promise<ReturnType<typeof fastMetadata>> {
+export async function prepare(ven: HarnessVen): Promise<ReturnType<typeof fastMetadata>> {
   await ensureRegistered(ven);
   const metadata = fastMetadata(ven);
   const registered = await ven.exchange('EiReport', { type: 'oadrRegisterReport', body: metadata.message }, 'oadrRegisteredReport');

@@ -12,9 +12,11 @@ import {
   type MessageType,
   type OadrEvent,
   type OadrMessage,
+  type ServiceName,
 } from '@oadr-kit/protocol';
-import { createTlsServerOptions, type TlsCredential } from '@oadr-kit/security';
-import { CaseFailure } from './CertificationCase.js';
+import { createTlsClientOptions, createTlsServerOptions, type TlsCredential } from '@oadr-kit/security';
+import { Agent, request } from 'undici';
+import { CaseFailure, type ExchangeModel } from './CertificationCase.js';
 
 export interface HarnessVtnOptions {
   /** The VTN certificate(s) this harness presents, and the CA bundle VEN certificates must chain to. */
@@ -27,6 +29,15 @@ export interface HarnessVtnOptions {
   readonly host?: string;
   readonly port?: number;
   readonly now?: () => number;
+  /**
+   * pull (default): messages a case sends wait for the VEN's next poll. push: they are POSTed to the
+   * oadrTransportAddress the VEN registered, over mutual TLS, and a VEN that polls is in breach.
+   */
+  readonly model?: ExchangeModel;
+  /** (push) The VEN is configured to poll as well (TH A_E0_0290): its polls are answered, not held against it. */
+  readonly pushVenPolls?: boolean;
+  /** How long one round lasts where a case waits on a VEN that does not poll (push, or unregistered); default 1 s. */
+  readonly roundMs?: number;
 }
 
 /** A message the VEN under test sent, with what the rules found wrong in it. */
@@ -39,6 +50,16 @@ export interface Received {
 
 const MAX_BODY = 1024 * 1024;
 
+/** The VEN service a VTN pushes each message to (CHECKLIST 2.1). */
+const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
+  oadrDistributeEvent: 'EiEvent',
+  oadrCreateReport: 'EiReport',
+  oadrRegisterReport: 'EiReport',
+  oadrCancelReport: 'EiReport',
+  oadrCancelPartyRegistration: 'EiRegisterParty',
+  oadrRequestReregistration: 'EiRegisterParty',
+};
+
 /**
  * The harness's VTN: it answers a VEN under test as a conforming pull VTN, delivers on the VEN's
  * polls whatever a case queues, and records every message the VEN sends together with what the
@@ -46,8 +67,11 @@ const MAX_BODY = 1024 * 1024;
  */
 export class HarnessVtn {
   readonly vtnID: string;
+  readonly model: ExchangeModel;
   /** Events answered to oadrRequestEvent. */
   events: OadrEvent[] = [];
+  /** The requestID of the last oadrDistributeEvent answering the VEN's oadrRequestEvent. */
+  lastEventsRequestID: string | undefined;
   /** The VEN's current registration, as this VTN assigned it. */
   registration: { venID: string; registrationID: string } | undefined;
   private readonly queued: OadrMessage[] = [];
@@ -57,9 +81,12 @@ export class HarnessVtn {
   private readonly server: Server;
   private registrations = 0;
   private address: string | undefined;
+  private pushAgent: Agent | undefined;
+  private pushes: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: HarnessVtnOptions) {
     this.vtnID = options.vtnID ?? 'oadr-certify-vtn';
+    this.model = options.model ?? 'pull';
     this.server = createServer(createTlsServerOptions({ credentials: options.credentials, ca: options.ca }), (req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -90,13 +117,25 @@ export class HarnessVtn {
   }
 
   async close(): Promise<void> {
+    await this.pushes;
+    await this.pushAgent?.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Delivers a message on one of the VEN's next polls. */
+  /**
+   * Sends a message to the VEN: on one of its next polls (pull), or POSTed to its transport address
+   * in order with the other pushes (push), its synchronous answer recorded like any message it sends.
+   */
   queue(message: OadrMessage): void {
-    this.queued.push(message);
+    if (this.model === 'pull') this.queued.push(message);
+    else this.pushes = this.pushes.then(() => this.push(message));
+  }
+
+  /** The oadrTransportAddress of the VEN's latest registration (push). */
+  get transportAddress(): string | undefined {
+    const latest = this.log.filter((r) => r.message.type === 'oadrCreatePartyRegistration').at(-1)?.message;
+    return latest?.type === 'oadrCreatePartyRegistration' ? latest.body.oadrTransportAddress : undefined;
   }
 
   /** Where the record stands now: pass it to waitFor to see only what comes after. */
@@ -126,11 +165,41 @@ export class HarnessVtn {
     }
   }
 
-  /** Waits until the VEN has polled `count` more times: a VEN that stays quiet meanwhile sent nothing. */
+  /**
+   * Waits until the VEN has polled `count` more times: a VEN that stays quiet meanwhile sent nothing.
+   * A push VEN does not poll: then it waits as long as `count` rounds (pushRoundMs each) and the pushes queued.
+   */
   async polls(count: number, signal: AbortSignal): Promise<void> {
+    if (this.model === 'push') {
+      await this.pushes;
+      await this.rounds(count, signal);
+      return;
+    }
     const from = this.mark();
     while (this.since(from).filter((r) => r.message.type === 'oadrPoll').length < count) {
       await this.nextMessage(signal, `the VEN stopped polling (${count} polls expected)`);
+    }
+  }
+
+  /** Waits `count` rounds (roundMs each) whatever the VEN does. */
+  rounds(count: number, signal: AbortSignal): Promise<void> {
+    return pause(count * (this.options.roundMs ?? 1_000), signal, `the case's limit ended a wait of ${count} rounds`);
+  }
+
+  /** Like waitFor, but gives up after `count` rounds and then resolves undefined. */
+  async within<K extends MessageType>(type: K, from: number, count: number, signal: AbortSignal): Promise<MessageBody<K> | undefined> {
+    const limit = new AbortController();
+    const stop = (): void => limit.abort();
+    const timer = setTimeout(stop, count * (this.options.roundMs ?? 1_000));
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.waitFor(type, from, limit.signal);
+    } catch (error) {
+      if (signal.aborted || !(error instanceof CaseFailure)) throw error;
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
     }
   }
 
@@ -157,11 +226,74 @@ export class HarnessVtn {
       this.problems.push({ seq: this.log.length, text: `${service}: invalid payload: ${error.code} ${error.message}` });
       return undefined;
     }
+    this.record(service, message);
+    if (message.type === 'oadrPoll' && this.model === 'push' && this.options.pushVenPolls !== true) {
+      this.problems.push({ seq: this.log.length - 1, text: 'a VEN registered for push sent oadrPoll (CHECKLIST 2.1, TH Poll_PUSH)' });
+    }
+    const answer = this.answer(message);
+    this.wake();
+    return answer;
+  }
+
+  private record(service: string, message: OadrMessage): void {
     const findings = checkConformance(message, { sender: 'ven', now: (this.options.now ?? Date.now)() });
     this.log.push({ seq: this.log.length, service, message, findings });
-    const answer = this.answer(message);
+    // The VEN acknowledged the VTN's cancellation (TH N1_0040): it is no longer registered.
+    if (message.type === 'oadrCanceledPartyRegistration' && message.body.eiResponse.responseCode === '200' && message.body.registrationID === this.registration?.registrationID) {
+      this.registration = undefined;
+    }
+  }
+
+  private wake(): void {
     for (const wake of [...this.waiters]) wake();
-    return answer;
+  }
+
+  /** POSTs one message to the push VEN and records its synchronous answer; what goes wrong is a problem of the run. */
+  private async push(message: OadrMessage): Promise<void> {
+    const service = PUSH_SERVICE[message.type];
+    const address = this.transportAddress;
+    const fail = (text: string): void => {
+      this.problems.push({ seq: this.log.length, text: `push of ${message.type}: ${text}` });
+      this.wake();
+    };
+    if (service === undefined) throw new Error(`a VTN does not push ${message.type}`);
+    if (address === undefined) {
+      fail('the VEN registered no oadrTransportAddress');
+      return;
+    }
+    // A VEN's certificate names the VEN, not a host: the chain and the VEN's key are what the harness checks.
+    this.pushAgent ??= new Agent({ connect: createTlsClientOptions({ credentials: [this.options.credentials[0]!], ca: this.options.ca, checkServerHostname: false }) });
+    let status: number;
+    let text: string;
+    try {
+      const answer = await request(`${address.replace(/\/$/, '')}${SERVICE_PATH_PREFIX}/${service}`, {
+        method: 'POST',
+        body: encodePayload(message),
+        headers: { 'content-type': 'application/xml' },
+        dispatcher: this.pushAgent,
+        bodyTimeout: 10_000,
+        headersTimeout: 10_000,
+      });
+      status = answer.statusCode;
+      text = await answer.body.text();
+    } catch (error) {
+      fail(`${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (status !== 200) return fail(`HTTP ${status}, expected 200`);
+    if (message.type === 'oadrDistributeEvent') {
+      // Answered by an empty 200; oadrCreatedEvent follows as a request of the VEN's own (CHECKLIST 2.1).
+      if (text !== '') fail('a pushed oadrDistributeEvent is answered with an empty 200, the VEN sent a body');
+      return;
+    }
+    if (text === '') return fail('no synchronous answer');
+    try {
+      this.record(`push:${service}`, decodePayload(text).message);
+    } catch (error) {
+      if (!(error instanceof OadrProtocolError)) throw error;
+      return fail(`invalid payload: ${error.code} ${error.message}`);
+    }
+    this.wake();
   }
 
   private answer(message: OadrMessage): OadrMessage | undefined {
@@ -192,7 +324,8 @@ export class HarnessVtn {
       case 'oadrPoll':
         return this.queued.shift() ?? response('');
       case 'oadrRequestEvent':
-        return { type: 'oadrDistributeEvent', body: { eiResponse: ok(message.body.eiRequestEvent.requestID), requestID: `dist-${this.log.length}`, vtnID: this.vtnID, oadrEvent: this.events } };
+        this.lastEventsRequestID = `dist-${this.log.length}`;
+        return { type: 'oadrDistributeEvent', body: { eiResponse: ok(message.body.eiRequestEvent.requestID), requestID: this.lastEventsRequestID, vtnID: this.vtnID, oadrEvent: this.events } };
       case 'oadrRegisterReport':
         return { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), ...(venID === undefined ? {} : { venID }) } };
       case 'oadrUpdateReport':
@@ -215,4 +348,20 @@ export class HarnessVtn {
         return response('');
     }
   }
+}
+
+/** Waits `ms`, failing with `failure` when the signal aborts first. */
+function pause(ms: number, signal: AbortSignal, failure: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new CaseFailure(failure));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    const abort = (): void => {
+      clearTimeout(timer);
+      reject(new CaseFailure(failure));
+    };
+    signal.addEventListener('abort', abort, { once: true });
+  });
 }

@@ -3,76 +3,20 @@
  * on its own, pointed at the HarnessVtn; a case queues what the VTN would send and watches what the
  * VEN does. Every VEN message is also held to the schema and to checkConformance.
  */
-import { formatDateTime, type EiEventSignal, type OadrEvent } from '@oadr-kit/protocol';
+import { formatDateTime } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
-import type { HarnessVtn } from '../HarnessVtn.js';
+import { VEN_EVENT_CASES } from './eventCases.js';
+import { VEN_OPT_CASES } from './optCases.js';
+import { N1_0065_VEN, N1_0070_VEN, VEN_CANCEL_CASES } from './registrationCases.js';
 import { VEN_REPORT_CASES } from './reportCases.js';
+import { testEvent } from './testEvent.js';
+import { clean, distribute, registeredVen, type VenUnderTest } from './VenUnderTest.js';
 
-/** What VEN cases run against: the harness VTN the VEN under test is connected to. */
-export interface VenUnderTest {
-  readonly vtn: HarnessVtn;
-  /** Polls a VEN gets to answer an event before it counts as silent (rule 64: before the next cycle). */
-  readonly pollsToAnswer?: number;
-}
+export type { VenUnderTest } from './VenUnderTest.js';
+export { testEvent } from './testEvent.js';
 
 type VenCase = CertificationCase<VenUnderTest>;
 const pull = { role: 'ven', model: 'pull' } as const;
-let eventCounter = 0;
-
-/** An event for the VEN under test, starting in an hour, with the given signals (default: a two-interval price). */
-export function testEvent(venID: string, options: { modificationNumber?: number; eventID?: string; signals?: EiEventSignal[]; responseRequired?: 'always' | 'never' } = {}): OadrEvent {
-  eventCounter++;
-  const now = Date.now();
-  return {
-    eiEvent: {
-      eventDescriptor: {
-        eventID: options.eventID ?? `th-event-${eventCounter}`,
-        modificationNumber: options.modificationNumber ?? 0,
-        marketContext: 'http://certify.oadr-kit.example/program',
-        createdDateTime: formatDateTime(now),
-        eventStatus: 'far',
-      },
-      eiActivePeriod: { properties: { dtstart: formatDateTime(now + 3_600_000), duration: 'PT30M' } },
-      eiEventSignals: {
-        eiEventSignal: options.signals ?? [
-          {
-            intervals: [
-              { duration: 'PT15M', uid: '0', signalPayload: 0.25 },
-              { duration: 'PT15M', uid: '1', signalPayload: 0.31 },
-            ],
-            signalName: 'ELECTRICITY_PRICE',
-            signalType: 'price',
-            signalID: 'price',
-            itemBase: { currencyPerKWh: { itemDescription: 'currencyPerKWh', itemUnits: 'EUR', siScaleCode: 'none' } },
-          },
-        ],
-      },
-      eiTarget: { venID: [venID] },
-    },
-    oadrResponseRequired: options.responseRequired ?? 'always',
-  };
-}
-
-function registeredVen(vtn: HarnessVtn): string {
-  if (vtn.registration === undefined) throw new CaseFailure('the VEN under test has not registered with the harness VTN');
-  return vtn.registration.venID;
-}
-
-function clean(vtn: HarnessVtn, from: number): void {
-  const problems = vtn.problemsSince(from);
-  if (problems.length > 0) throw new CaseFailure(problems[0]!);
-}
-
-/** Queues a distribute and returns the oadrCreatedEvent answering it. */
-async function distribute(vtn: HarnessVtn, events: OadrEvent[], signal: AbortSignal) {
-  const from = vtn.mark();
-  const requestID = `th-dist-${++eventCounter}`;
-  vtn.events = events;
-  vtn.queue({ type: 'oadrDistributeEvent', body: { requestID, vtnID: vtn.vtnID, oadrEvent: events } });
-  const created = await vtn.waitFor('oadrCreatedEvent', from, signal, (b) => (b.eiCreatedEvent.eventResponses ?? []).some((r) => r.requestID === requestID));
-  return { created, requestID, from };
-}
-
 export const N1_0020_VEN: VenCase = {
   id: 'N1_0020_TH_VTN',
   title: 'Asked to re-register, the VEN registers again and exchanges metadata reports',
@@ -84,7 +28,8 @@ export const N1_0020_VEN: VenCase = {
     vtn.queue({ type: 'oadrRequestReregistration', body: { venID } });
     await vtn.waitFor('oadrResponse', from, signal);
     const registration = await vtn.waitFor('oadrCreatePartyRegistration', from, signal);
-    if (registration.oadrHttpPullModel !== true) throw new CaseFailure('a pull VEN registers with oadrHttpPullModel true');
+    if (registration.oadrHttpPullModel !== (vtn.model === 'pull')) throw new CaseFailure(`a ${vtn.model} VEN registers with oadrHttpPullModel ${String(vtn.model === 'pull')}`);
+    if (vtn.model === 'push' && !registration.oadrTransportAddress) throw new CaseFailure('a push VEN registers with its oadrTransportAddress (CHECKLIST 2.1)');
     await vtn.waitFor('oadrRegisterReport', from, signal);
     const metadataFrom = vtn.mark();
     vtn.queue({ type: 'oadrRegisterReport', body: { requestID: 'th-vtn-metadata', oadrReport: [], venID } });
@@ -202,5 +147,19 @@ export const E1_RESPONSE_NEVER: VenCase = {
   },
 };
 
-/** The VEN pull suite in the order a session runs it. */
-export const VEN_PULL_CASES: readonly VenCase[] = [N1_0020_VEN, E1_1010, E1_1020, E1_1030, E1_1040, E1_1070, E1_RESPONSE_NEVER, ...VEN_REPORT_CASES];
+/** The VEN pull suite in the order a session runs it; the cases that end the registration come last. */
+export const VEN_PULL_CASES: readonly VenCase[] = [
+  N1_0020_VEN,
+  N1_0065_VEN,
+  N1_0070_VEN,
+  E1_1010,
+  E1_1020,
+  E1_1030,
+  E1_1040,
+  E1_1070,
+  E1_RESPONSE_NEVER,
+  ...VEN_EVENT_CASES,
+  ...VEN_OPT_CASES,
+  ...VEN_REPORT_CASES,
+  ...VEN_CANCEL_CASES,
+];

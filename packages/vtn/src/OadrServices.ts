@@ -42,6 +42,7 @@ export const SERVICE_MESSAGES: Readonly<Record<ServiceName, ReadonlySet<MessageT
     'oadrCreateReport',
     'oadrCreatedReport',
     'oadrUpdateReport',
+    'oadrUpdatedReport',
     'oadrCancelReport',
     'oadrCanceledReport',
   ]),
@@ -224,6 +225,8 @@ export class OadrServices {
         return this.acknowledge(m, await this.authenticate(decoded, identity, claimed), 'oadrCreateReport');
       case 'oadrCanceledReport':
         return this.acknowledge(m, await this.authenticate(decoded, identity, claimed), 'oadrCancelReport');
+      case 'oadrUpdatedReport':
+        return this.acknowledge(m, await this.authenticate(decoded, identity, claimed), 'oadrUpdateReport');
       case 'oadrCreateReport':
         return this.createReport(m, await this.authenticate(decoded, identity, claimed));
       case 'oadrUpdateReport':
@@ -337,16 +340,27 @@ export class OadrServices {
 
   /** A VEN's reply to a message the VTN sent: it must carry that message's requestID (reply-chain rule). */
   private async acknowledge(
-    m: Extract<OadrMessage, { type: 'oadrCanceledPartyRegistration' | 'oadrRegisteredReport' | 'oadrCreatedReport' | 'oadrCanceledReport' }>,
+    m: Extract<OadrMessage, { type: 'oadrCanceledPartyRegistration' | 'oadrRegisteredReport' | 'oadrCreatedReport' | 'oadrCanceledReport' | 'oadrUpdatedReport' }>,
     ven: VenRecord,
-    answers: 'oadrCancelPartyRegistration' | 'oadrRegisterReport' | 'oadrCreateReport' | 'oadrCancelReport',
+    answers: 'oadrCancelPartyRegistration' | 'oadrRegisterReport' | 'oadrCreateReport' | 'oadrCancelReport' | 'oadrUpdateReport',
   ): Promise<ServiceReply> {
     const requestID = m.body.eiResponse.requestID;
     const ok = (): ServiceReply => this.payload({ type: 'oadrResponse', body: { eiResponse: eiResponse(ResponseCode.OK, requestID, 'OK'), venID: ven.venID } }, ven.venID);
+    let refusal = `no ${answers} with requestID ${requestID} awaits a reply, or it asks for a report the VTN does not offer`;
     const code = await this.core.store.transaction(async (tx): Promise<Code> => {
       const sent = await tx.findSent(ven.venID, requestID);
       if (sent === undefined || sent.kind !== answers) return ResponseCode.INVALID_ID;
       await tx.markAcked(sent.id);
+      // The VEN may cancel, on its answer, requests the delivered report served (CHECKLIST §4.4).
+      if (m.type === 'oadrUpdatedReport' && sent.kind === 'oadrUpdateReport' && m.body.oadrCancelReport !== undefined) {
+        const delivered = new Set((sent.body.oadrReport ?? []).map((r) => r.reportRequestID));
+        const stray = m.body.oadrCancelReport.reportRequestID.find((id) => !delivered.has(id));
+        if (stray !== undefined) {
+          refusal = `reportRequestID ${stray} was not in the report this answers`;
+          return ResponseCode.INVALID_ID;
+        }
+        for (const id of m.body.oadrCancelReport.reportRequestID) await tx.setReportRequestStatus(id, 'cancelled');
+      }
       if (m.type === 'oadrCreatedReport' && sent.kind === 'oadrCreateReport') {
         for (const request of sent.body.oadrReportRequest) {
           const stored = await tx.getReportRequest(request.reportRequestID);
@@ -354,16 +368,17 @@ export class OadrServices {
         }
       }
       // Report requests piggy-backed on oadrRegisteredReport (8060) are taken like an oadrCreateReport.
-      if (m.type === 'oadrRegisteredReport' && (await this.acceptRequestsFromVen(tx, ven, m.body.oadrReportRequest ?? [])) !== undefined) {
-        return ResponseCode.INVALID_ID;
+      if (m.type === 'oadrRegisteredReport') {
+        const refused = await this.acceptRequestsFromVen(tx, ven, m.body.oadrReportRequest ?? []);
+        if (refused !== undefined) {
+          refusal = refused.description;
+          return refused.code;
+        }
       }
       return ResponseCode.OK;
     });
     if (code !== ResponseCode.OK) {
-      return this.payload(
-        { type: 'oadrResponse', body: { eiResponse: eiResponse(code, requestID, `no ${answers} with requestID ${requestID} awaits a reply, or it asks for a report the VTN does not offer`), venID: ven.venID } },
-        ven.venID,
-      );
+      return this.payload({ type: 'oadrResponse', body: { eiResponse: eiResponse(code, requestID, refusal), venID: ven.venID } }, ven.venID);
     }
     if (m.type === 'oadrRegisteredReport' && (m.body.oadrReportRequest ?? []).length > 0) this.core.onWork([ven.venID]);
     return ok();
@@ -522,13 +537,19 @@ export class OadrServices {
   }
 
   /**
-   * Takes the VEN's requests for VTN reports. The VTN offers only its METADATA (rule 306): each such
-   * request queues the VTN's oadrRegisterReport. Returns the first other specifier, refusing them all.
+   * Takes the VEN's requests for VTN reports: its METADATA (rule 306: each such request queues the
+   * VTN's oadrRegisterReport) and the reports of `config.reports`. The first request that cannot be
+   * served refuses them all, with its code and reason, so nothing half-applies.
    */
-  private async acceptRequestsFromVen(tx: VtnRepository, ven: VenRecord, requests: readonly OadrReportRequest[]): Promise<string | undefined> {
-    const unknown = requests.find((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA');
-    if (unknown !== undefined) return unknown.reportSpecifier.reportSpecifierID;
-    for (const request of requests) {
+  private async acceptRequestsFromVen(tx: VtnRepository, ven: VenRecord, requests: readonly OadrReportRequest[]): Promise<{ code: Code; description: string } | undefined> {
+    const now = this.core.clock();
+    const served = requests.filter((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA');
+    for (const request of served) {
+      const refused = await this.core.vtnReports.refusal(tx, ven.venID, request, now);
+      if (refused !== undefined) return refused;
+    }
+    for (const request of served) await this.core.vtnReports.accept(tx, ven.venID, request, now);
+    for (const request of requests.filter((r) => r.reportSpecifier.reportSpecifierID === 'METADATA')) {
       await tx.saveReportRequest({
         reportRequestID: request.reportRequestID,
         venID: ven.venID,
@@ -536,20 +557,20 @@ export class OadrServices {
         reportSpecifierID: request.reportSpecifier.reportSpecifierID,
         request,
         status: 'active',
-        createdAt: this.core.clock(),
+        createdAt: now,
       });
       const report = this.core.vtnRegisterReport(ven.venID, request.reportRequestID);
-      await tx.enqueue({ venID: ven.venID, kind: 'oadrRegisterReport', requestID: report.requestID, body: report }, this.core.clock());
+      await tx.enqueue({ venID: ven.venID, kind: 'oadrRegisterReport', requestID: report.requestID, body: report }, now);
     }
     return undefined;
   }
 
-  /** The VEN asks the VTN for reports: its METADATA only; other specifiers are 452. */
+  /** The VEN asks the VTN for reports: its METADATA or those it offers; other specifiers are 452. */
   private async createReport(m: Extract<OadrMessage, { type: 'oadrCreateReport' }>, ven: VenRecord): Promise<ServiceReply> {
     const body = m.body;
     const pending = await this.core.store.transaction(async (tx) => {
-      const unknown = await this.acceptRequestsFromVen(tx, ven, body.oadrReportRequest);
-      if (unknown !== undefined) throw this.fail(m, ResponseCode.INVALID_ID, `the VTN offers no report ${unknown}`, ven.venID);
+      const refused = await this.acceptRequestsFromVen(tx, ven, body.oadrReportRequest);
+      if (refused !== undefined) throw this.fail(m, refused.code, refused.description, ven.venID);
       return this.pendingFromVen(tx, ven);
     });
     this.core.onWork([ven.venID]);
@@ -644,10 +665,12 @@ export class OadrServices {
       for (const id of body.reportRequestID) {
         const request = await tx.getReportRequest(id);
         if (request === undefined || request.venID !== ven.venID || request.direction !== 'fromVen') throw this.fail(m, ResponseCode.INVALID_ID, `unknown reportRequestID ${id}`, ven.venID);
+        if (body.reportToFollow) await this.core.vtnReports.deliverFinal(tx, request, this.core.clock());
         await tx.setReportRequestStatus(id, 'cancelled');
       }
       return this.pendingFromVen(tx, ven);
     });
+    if (body.reportToFollow) this.core.onWork([ven.venID]);
     return this.payload(
       { type: 'oadrCanceledReport', body: { eiResponse: eiResponse(ResponseCode.OK, body.requestID, 'OK'), oadrPendingReports: pending, venID: ven.venID } },
       ven.venID,

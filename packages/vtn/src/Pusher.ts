@@ -14,6 +14,7 @@ const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
   oadrRegisterReport: 'EiReport',
   oadrCreateReport: 'EiReport',
   oadrCancelReport: 'EiReport',
+  oadrUpdateReport: 'EiReport',
   oadrCancelPartyRegistration: 'EiRegisterParty',
   oadrRequestReregistration: 'EiRegisterParty',
 };
@@ -23,6 +24,7 @@ const REPLY_SERVICE: Partial<Record<MessageType, ServiceName>> = {
   oadrCreatedReport: 'EiReport',
   oadrRegisteredReport: 'EiReport',
   oadrCanceledReport: 'EiReport',
+  oadrUpdatedReport: 'EiReport',
   oadrCanceledPartyRegistration: 'EiRegisterParty',
 };
 

@@ -4,6 +4,7 @@ import {
   durationToMs,
   encodePayload,
   OadrInvalidArgumentError,
+  parseDateTime,
   type EiTarget,
   type MessageBody,
   type OadrEvent,
@@ -16,7 +17,9 @@ import type { VtnConfig } from './config.js';
 import { eventTimes, orderEvents, toOadrEvent, visibleUntil } from './domain/eventLifecycle.js';
 import { choosePollAnswer } from './domain/pollOrder.js';
 import { targetsVen } from './domain/targets.js';
+import { offeredMetadata } from './domain/vtnReports.js';
 import { LastSeen } from './LastSeen.js';
+import { VtnReportPublisher } from './VtnReportPublisher.js';
 import type { EventRecord, EventSpec, OutboxMessage, VenRecord, VtnRepository, VtnStore } from './store/VtnStore.js';
 import { VtnError, VtnErrorCode } from './VtnError.js';
 
@@ -77,6 +80,8 @@ export class VtnCore {
   onWork: (venIDs: readonly string[]) => void;
   /** When each VEN last made an authenticated request (flushed to the store every few seconds). */
   readonly lastSeen: LastSeen;
+  /** Serves the VENs' requests for the reports the VTN offers. */
+  readonly vtnReports: VtnReportPublisher;
   readonly #reportListeners = new Set<(venID: string, reports: readonly OadrReport[]) => void>();
 
   constructor(options: VtnCoreOptions) {
@@ -86,6 +91,7 @@ export class VtnCore {
     this.log = options.log;
     this.onWork = options.onWork ?? (() => undefined);
     this.lastSeen = new LastSeen(options.store, options.log);
+    this.vtnReports = new VtnReportPublisher(this);
   }
 
   /** Calls `listener` with the reports of each oadrUpdateReport once stored; returns the unsubscribe. */
@@ -394,9 +400,36 @@ export class VtnCore {
 
   // ---- VTN-originated requests ----
 
-  /** The VTN's own METADATA report: it offers no reports of its own, so the list is empty (allowed, N1_0020). */
+  /** The VTN's own METADATA report: the reports of `config.reports` (an empty list is allowed, N1_0020). */
   vtnRegisterReport(venID: string, reportRequestID?: string): MessageBody<'oadrRegisterReport'> {
-    return { requestID: newId(), venID, ...(reportRequestID === undefined ? {} : { reportRequestID }) };
+    const oadrReport = offeredMetadata(this.config.reports, this.clock());
+    return { requestID: newId(), ...(oadrReport.length === 0 ? {} : { oadrReport }), venID, ...(reportRequestID === undefined ? {} : { reportRequestID }) };
+  }
+
+  /**
+   * Stores readings of a report the VTN offers and forgets those beyond its history. Refuses an
+   * unknown report (404), and an unknown rID or a bad time (400) with the reading named.
+   */
+  async storeVtnReadings(reportSpecifierID: string, input: ReadonlyArray<{ rID: string; at: string; value: number }>): Promise<number> {
+    const report = this.config.reports.find((r) => r.reportSpecifierID === reportSpecifierID);
+    if (report === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `the VTN offers no report ${reportSpecifierID}`);
+    const readings = input.map((reading, i) => {
+      if (!report.points.some((p) => p.rID === reading.rID)) {
+        throw new VtnError(VtnErrorCode.BAD_REQUEST, `report ${reportSpecifierID} has no rID ${reading.rID}`, { details: [`body/readings/${i}/rID`] });
+      }
+      let at: number;
+      try {
+        at = parseDateTime(reading.at);
+      } catch (error) {
+        throw new VtnError(VtnErrorCode.BAD_REQUEST, `${reading.at} is not a date-time`, { details: [`body/readings/${i}/at`], cause: error });
+      }
+      return { rID: reading.rID, at, value: reading.value };
+    });
+    await this.store.transaction(async (tx) => {
+      await tx.upsertVtnReadings(reportSpecifierID, readings);
+      await tx.pruneVtnReadings(reportSpecifierID, this.clock() - durationToMs(report.history));
+    });
+    return readings.length;
   }
 
   async enqueueFor(venID: string, build: (tx: VtnRepository, ven: VenRecord) => Promise<void>): Promise<void> {

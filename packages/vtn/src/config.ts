@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { OfferedReport } from './domain/vtnReports.js';
 import { VtnError, VtnErrorCode } from './VtnError.js';
 
 /**
@@ -28,6 +29,8 @@ export interface VtnConfig {
   maxPayloadBytes: number;
   registration: { autoApprove: boolean };
   events: { cancelRetentionMs: number; cancelResendMs: number; cancelResends: number };
+  /** Reports the VTN itself offers, fed by the operator through the admin API. */
+  reports: OfferedReport[];
   push: {
     enabled: boolean;
     concurrency: number;
@@ -147,6 +150,10 @@ export function resolveVtnConfig(input: VtnConfigInput = {}, baseDir = process.c
     throw new VtnError(VtnErrorCode.CONFIG_INVALID, `invalid VTN configuration: ${details.join('; ')}`, { details });
   }
   const config = copy as unknown as VtnConfig;
+  const duplicate = duplicateReportIds(config.reports);
+  if (duplicate !== undefined) {
+    throw new VtnError(VtnErrorCode.CONFIG_INVALID, `invalid VTN configuration: ${duplicate.path}: ${duplicate.id} is used twice`, { details: [`${duplicate.path}: is used twice`] });
+  }
   const at = (file: string): string => (isAbsolute(file) ? file : resolve(baseDir, file));
   if (config.storage.type === 'sqlite') {
     const path = config.storage.path ?? 'vtn.db';
@@ -160,6 +167,21 @@ export function resolveVtnConfig(input: VtnConfigInput = {}, baseDir = process.c
     };
   }
   return deepFreeze(config);
+}
+
+/** Specifier IDs and rIDs name things on the wire, so each must be unique (a schema cannot say so across items). */
+function duplicateReportIds(reports: readonly OfferedReport[]): { path: string; id: string } | undefined {
+  const specifiers = new Set<string>();
+  const rIDs = new Set<string>();
+  for (const [i, report] of reports.entries()) {
+    if (specifiers.has(report.reportSpecifierID)) return { path: `config/reports/${i}/reportSpecifierID`, id: report.reportSpecifierID };
+    specifiers.add(report.reportSpecifierID);
+    for (const [j, point] of report.points.entries()) {
+      if (rIDs.has(point.rID)) return { path: `config/reports/${i}/points/${j}/rID`, id: point.rID };
+      rIDs.add(point.rID);
+    }
+  }
+  return undefined;
 }
 
 /** Reads and resolves a JSON configuration file, with `env` as in resolveVtnConfig. */

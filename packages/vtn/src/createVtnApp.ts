@@ -97,6 +97,7 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
   const metrics = createMetrics(processMetrics ?? true);
   const core = new VtnCore({ store, config, clock: clock ?? Date.now, log });
   core.lastSeen.start();
+  core.vtnReports.start();
   const services = new OadrServices(core, signatures);
   const clientTls: ConnectionOptions | undefined =
     tls === undefined ? undefined : createTlsClientOptions({ credentials: tls.credentials, ca: tls.ca, checkServerHostname: false, allowTls13: tls.allowTls13 ?? false });
@@ -124,6 +125,7 @@ export async function createVtnApp(options: VtnOptions = {}): Promise<VtnApp> {
     tls,
     async close() {
       await cancellations.close();
+      await core.vtnReports.close();
       await negotiations.close();
       await pusher.close();
       await core.lastSeen.close();

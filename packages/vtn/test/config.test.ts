@@ -39,6 +39,22 @@ describe('resolveVtnConfig', () => {
     expect(() => resolveVtnConfig({ admin: { token: 'short' } })).toThrow(/token/);
   });
 
+  it('fills the defaults of an offered report and refuses a duplicate rID, a METADATA specifier or a month-long period', () => {
+    const point = { rID: 'feeder-kw', itemBase: 'powerReal' as const };
+    const config = resolveVtnConfig({ reports: [{ reportSpecifierID: 'feeder', reportName: 'TELEMETRY_USAGE', points: [point] }] });
+    expect(config.reports[0]).toEqual({
+      reportSpecifierID: 'feeder',
+      reportName: 'TELEMETRY_USAGE',
+      history: 'P1D',
+      points: [{ ...point, siScaleCode: 'k', hertz: 50, voltage: 230, minPeriod: 'PT1M', maxPeriod: 'PT1H' }],
+    });
+    expect(resolveVtnConfig({}).reports).toEqual([]);
+    const twice = { reportSpecifierID: 'other', reportName: 'HISTORY_USAGE' as const, points: [point] };
+    expect(() => resolveVtnConfig({ reports: [{ reportSpecifierID: 'feeder', reportName: 'TELEMETRY_USAGE', points: [point] }, twice] })).toThrow(/reports\/1\/points\/0\/rID: feeder-kw is used twice/);
+    expect(() => resolveVtnConfig({ reports: [{ ...twice, reportSpecifierID: 'METADATA' }] })).toThrow(/reports\/0\/reportSpecifierID/);
+    expect(() => resolveVtnConfig({ reports: [{ ...twice, points: [{ ...point, maxPeriod: 'P1M' }] }] })).toThrow(/maxPeriod/);
+  });
+
   it('loads a file, resolving paths against its directory, and refuses unreadable JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vtn-config-'));
     try {

@@ -37,7 +37,7 @@ function bodyValidator(name: string): ValidateFunction {
     const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
     ajv.addSchema({ $id: 'admin', components: doc.components });
     validators = new Map();
-    for (const key of ['VenInput', 'VenPatch', 'ProgramInput', 'EventInput', 'CancelEventInput', 'ReportRequestInput', 'CancelReportInput', 'NegotiationInput', 'CancelNegotiationInput']) {
+    for (const key of ['VenInput', 'VenPatch', 'ProgramInput', 'EventInput', 'CancelEventInput', 'ReportRequestInput', 'CancelReportInput', 'VtnReadingsInput', 'NegotiationInput', 'CancelNegotiationInput']) {
       const validate = ajv.getSchema(`admin#/components/schemas/${key}`);
       if (validate === undefined) throw new Error(`openapi.json has no schema ${key}`);
       validators.set(key, validate);
@@ -276,6 +276,20 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'limit must be an integer from 1 to 10000', { details: ['query/limit'] });
     const rows = await store.listReportData({ venID: text(q.venID), reportRequestID: text(q.reportRequestID), reportName: text(q.reportName), limit });
     ctx.body = rows.map((r) => ({ ...r, receivedAt: new Date(r.receivedAt).toISOString() }));
+  });
+
+  router.get('/admin/v1/vtn-reports', async (ctx) => {
+    ctx.body = await Promise.all(
+      core.config.reports.map(async (report) => ({
+        ...report,
+        readings: (await store.vtnReadingSummary(report.reportSpecifierID)).map((s) => ({ rID: s.rID, count: s.count, newest: { at: new Date(s.newest.at).toISOString(), value: s.newest.value } })),
+      })),
+    );
+  });
+  router.put('/admin/v1/vtn-reports/:reportSpecifierID/readings', async (ctx) => {
+    const input = (await readJson(ctx, 'VtnReadingsInput')) as { readings: Array<{ rID: string; at: string; value: number }> };
+    const stored = await core.storeVtnReadings(ctx.params.reportSpecifierID ?? '', input.readings);
+    ctx.body = { stored };
   });
 
   router.get('/admin/v1/programs', async (ctx) => {

@@ -1,4 +1,5 @@
 import type { OptType } from '@oadr-kit/protocol';
+import type { Reading } from '../domain/vtnReports.js';
 import { VtnError, VtnErrorCode } from '../VtnError.js';
 import type {
   DeliveryRecord,
@@ -118,6 +119,7 @@ function reportRequestFromRow(r: SqlRow): ReportRequestRecord {
     request: json(r.request),
     status: str(r.status) as ReportRequestRecord['status'],
     createdAt: num(r.created_at),
+    ...(optNum(r.next_due_at) === undefined ? {} : { nextDueAt: num(r.next_due_at) }),
   };
 }
 
@@ -486,9 +488,9 @@ export class SqlRepository implements VtnRepository {
 
   async saveReportRequest(q: ReportRequestRecord): Promise<void> {
     await this.db.run(
-      `INSERT INTO report_requests (report_request_id, ven_id, direction, report_specifier_id, request, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (report_request_id) DO UPDATE SET request = excluded.request, status = excluded.status`,
-      [q.reportRequestID, q.venID, q.direction, q.reportSpecifierID, JSON.stringify(q.request), q.status, q.createdAt],
+      `INSERT INTO report_requests (report_request_id, ven_id, direction, report_specifier_id, request, status, created_at, next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (report_request_id) DO UPDATE SET request = excluded.request, status = excluded.status, next_due_at = excluded.next_due_at`,
+      [q.reportRequestID, q.venID, q.direction, q.reportSpecifierID, JSON.stringify(q.request), q.status, q.createdAt, nul(q.nextDueAt)],
     );
   }
 
@@ -504,6 +506,57 @@ export class SqlRepository implements VtnRepository {
   async setReportRequestStatus(reportRequestID: string, status: ReportRequestRecord['status']): Promise<void> {
     await this.db.run('UPDATE report_requests SET status = ? WHERE report_request_id = ?', [status, reportRequestID]);
   }
+  async listDueReportRequests(now: number): Promise<ReportRequestRecord[]> {
+    const rows = await this.db.all(
+      "SELECT * FROM report_requests WHERE direction = 'fromVen' AND status = 'active' AND next_due_at <= ? ORDER BY next_due_at, report_request_id",
+      [now],
+    );
+    return rows.map(reportRequestFromRow);
+  }
+
+  async advanceReportRequest(reportRequestID: string, dueAt: number, nextDueAt: number | undefined): Promise<boolean> {
+    const changed =
+      nextDueAt === undefined
+        ? await this.db.run("UPDATE report_requests SET next_due_at = NULL, status = 'completed' WHERE report_request_id = ? AND next_due_at = ? AND status = 'active'", [
+            reportRequestID,
+            dueAt,
+          ])
+        : await this.db.run("UPDATE report_requests SET next_due_at = ? WHERE report_request_id = ? AND next_due_at = ? AND status = 'active'", [nextDueAt, reportRequestID, dueAt]);
+    return changed === 1;
+  }
+
+  async upsertVtnReadings(reportSpecifierID: string, readings: readonly Reading[]): Promise<void> {
+    for (const reading of readings) {
+      await this.db.run(
+        'INSERT INTO vtn_readings (report_specifier_id, r_id, at, value) VALUES (?, ?, ?, ?) ON CONFLICT (report_specifier_id, r_id, at) DO UPDATE SET value = excluded.value',
+        [reportSpecifierID, reading.rID, reading.at, reading.value],
+      );
+    }
+  }
+
+  async listVtnReadings(reportSpecifierID: string, rIDs: readonly string[], fromMs: number, toMs: number): Promise<Reading[]> {
+    const rows = await this.db.all('SELECT r_id, at, value FROM vtn_readings WHERE report_specifier_id = ? AND at >= ? AND at <= ? ORDER BY at, r_id', [
+      reportSpecifierID,
+      fromMs,
+      toMs,
+    ]);
+    return rows.map((r) => ({ rID: str(r.r_id), at: num(r.at), value: num(r.value) })).filter((r) => rIDs.includes(r.rID));
+  }
+
+  async vtnReadingSummary(reportSpecifierID: string): Promise<Array<{ rID: string; count: number; newest: Reading }>> {
+    const rows = await this.db.all(
+      `SELECT s.r_id, s.count, v.at, v.value FROM
+         (SELECT r_id, COUNT(*) AS count, MAX(at) AS newest FROM vtn_readings WHERE report_specifier_id = ? GROUP BY r_id) s
+       JOIN vtn_readings v ON v.report_specifier_id = ? AND v.r_id = s.r_id AND v.at = s.newest ORDER BY s.r_id`,
+      [reportSpecifierID, reportSpecifierID],
+    );
+    return rows.map((r) => ({ rID: str(r.r_id), count: num(r.count), newest: { rID: str(r.r_id), at: num(r.at), value: num(r.value) } }));
+  }
+
+  async pruneVtnReadings(reportSpecifierID: string, beforeMs: number): Promise<void> {
+    await this.db.run('DELETE FROM vtn_readings WHERE report_specifier_id = ? AND at < ?', [reportSpecifierID, beforeMs]);
+  }
+
 
   async insertReportData(d: NewReportData): Promise<boolean> {
     const changed = await this.db.run(

@@ -1,4 +1,5 @@
 import type { EiEventBaseline, EiEventSignal, EiTarget, MessageBody, OadrReport, OadrReportRequest, OptType, Properties } from '@oadr-kit/protocol';
+import type { Reading } from '../domain/vtnReports.js';
 
 /** A VEN as the VTN knows it: provisioned by an operator, registered by itself, or both. */
 export interface VenRecord {
@@ -96,7 +97,8 @@ export type OutboxKind =
   | 'oadrRequestReregistration'
   | 'oadrRegisterReport'
   | 'oadrCreateReport'
-  | 'oadrCancelReport';
+  | 'oadrCancelReport'
+  | 'oadrUpdateReport';
 
 export type OutboxMessage = {
   [K in OutboxKind]: {
@@ -129,8 +131,11 @@ export interface ReportRequestRecord {
   direction: 'toVen' | 'fromVen';
   reportSpecifierID: string;
   request: OadrReportRequest;
-  status: 'pending' | 'active' | 'cancelled';
+  /** completed: a request of the VEN the VTN has served to its end. */
+  status: 'pending' | 'active' | 'cancelled' | 'completed';
   createdAt: number;
+  /** For a VEN's request of a report the VTN offers: when the next delivery is due. */
+  nextDueAt?: number;
 }
 
 export interface ReportDataRecord {
@@ -278,6 +283,22 @@ export interface VtnRepository {
   getReportRequest(reportRequestID: string): Promise<ReportRequestRecord | undefined>;
   listReportRequests(venID: string): Promise<ReportRequestRecord[]>;
   setReportRequestStatus(reportRequestID: string, status: ReportRequestRecord['status']): Promise<void>;
+  /** Active requests of VENs for the VTN's own reports whose next delivery is due at `now`. */
+  listDueReportRequests(now: number): Promise<ReportRequestRecord[]>;
+  /**
+   * Moves a request's next delivery from `dueAt` to `nextDueAt` (undefined: it is completed), only if
+   * it is still active and due at `dueAt`: false when another VTN process or a cancel came first.
+   */
+  advanceReportRequest(reportRequestID: string, dueAt: number, nextDueAt: number | undefined): Promise<boolean>;
+
+  /** Stores readings of a report the VTN offers, replacing any at the same point and instant. */
+  upsertVtnReadings(reportSpecifierID: string, readings: readonly Reading[]): Promise<void>;
+  /** Readings of the points `rIDs` from `fromMs` to `toMs`, both included, oldest first. */
+  listVtnReadings(reportSpecifierID: string, rIDs: readonly string[], fromMs: number, toMs: number): Promise<Reading[]>;
+  /** Per point of a report the VTN offers: how many readings are kept and the newest one. */
+  vtnReadingSummary(reportSpecifierID: string): Promise<Array<{ rID: string; count: number; newest: Reading }>>;
+  /** Forgets readings older than `beforeMs` (beyond the report's history). */
+  pruneVtnReadings(reportSpecifierID: string, beforeMs: number): Promise<void>;
   /** Stores one uploaded report; false when the same (VEN, requestID, index) was stored already. */
   insertReportData(data: NewReportData): Promise<boolean>;
   listReportData(query: ReportDataQuery): Promise<ReportDataRecord[]>;

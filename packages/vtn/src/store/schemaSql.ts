@@ -19,6 +19,7 @@ export interface AddedColumn {
 export const ADDED_COLUMNS: readonly AddedColumn[] = [
   { table: 'vens', column: 'last_seen_at', type: 'BIGINT' },
   { table: 'deliveries', column: 'cancel_resends', type: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'report_requests', column: 'next_due_at', type: 'BIGINT' },
 ];
 
 /** PostgreSQL guards the ALTER itself; SQLite has no IF NOT EXISTS here, so its adapter asks table_info first. */
@@ -112,6 +113,14 @@ export function schemaStatements(dialect: Dialect): string[] {
       created_at BIGINT NOT NULL
     )`,
     'CREATE INDEX IF NOT EXISTS report_requests_ven ON report_requests (ven_id)',
+    // Readings of the reports the VTN offers, fed by the operator; one value per point and instant.
+    `CREATE TABLE IF NOT EXISTS vtn_readings (
+      report_specifier_id TEXT NOT NULL,
+      r_id TEXT NOT NULL,
+      at BIGINT NOT NULL,
+      value DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (report_specifier_id, r_id, at)
+    )`,
     `CREATE TABLE IF NOT EXISTS report_data (
       id ${serial},
       ven_id TEXT NOT NULL,

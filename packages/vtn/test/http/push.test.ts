@@ -26,6 +26,7 @@ async function startFakeVen(): Promise<{ server: Server; url: string; received: 
       received.push({ path: req.url ?? '', message });
       let reply: OadrMessage | undefined;
       if (message.type === 'oadrRegisterReport') reply = { type: 'oadrRegisteredReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, venID: message.body.venID ?? '' } };
+      if (message.type === 'oadrUpdateReport') reply = { type: 'oadrUpdatedReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, venID: message.body.venID ?? '' } };
       if (message.type === 'oadrCreateReport') {
         reply = { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, oadrPendingReports: message.body.oadrReportRequest.map((r) => r.reportRequestID), venID: message.body.venID ?? '' } };
       }
@@ -48,7 +49,10 @@ describe('push to VENs registered with oadrHttpPullModel=false', () => {
 
   beforeEach(async () => {
     ven = await startFakeVen();
-    h = await startHarness({ push: { initialBackoffMs: 5, maxBackoffMs: 20, maxAttempts: 4, sweepIntervalMs: 60_000 } });
+    h = await startHarness({
+      push: { initialBackoffMs: 5, maxBackoffMs: 20, maxAttempts: 4, sweepIntervalMs: 60_000 },
+      reports: [{ reportSpecifierID: 'feeder-3', reportName: 'TELEMETRY_USAGE', points: [{ rID: 'feeder-3-kw', itemBase: 'powerReal' }] }],
+    });
   });
 
   afterEach(async () => {
@@ -121,5 +125,21 @@ describe('push to VENs registered with oadrHttpPullModel=false', () => {
     await h.vtn.app.pusher.sweep();
     await h.vtn.app.pusher.idle();
     expect(ven.received.filter((r) => r.message.type === 'oadrDistributeEvent')).toHaveLength(1);
+  });
+
+  it('pushes a report the VEN asked the VTN for, and takes the synchronous oadrUpdatedReport as its acknowledgement', async () => {
+    const { venID } = await h.register({ oadrHttpPullModel: false, oadrTransportAddress: ven.url });
+    await h.vtn.app.pusher.idle();
+    await h.admin('PUT', '/admin/v1/vtn-reports/feeder-3/readings', { readings: [{ rID: 'feeder-3-kw', at: '2026-11-27T11:59:00Z', value: 321 }] });
+    const specifier = { reportSpecifierID: 'feeder-3', granularity: 'PT1M', reportBackDuration: 'PT0S', specifierPayload: [{ rID: 'feeder-3-kw', readingType: 'x-notApplicable' }] };
+    const created = await h.post('EiReport', { type: 'oadrCreateReport', body: { requestID: 'cr', oadrReportRequest: [{ reportRequestID: 'once', reportSpecifier: specifier }], venID } });
+    expect(expectType(created.message, 'oadrCreatedReport').eiResponse.responseCode).toBe('200');
+    await h.vtn.app.pusher.idle();
+    const pushed = ven.received.filter((r) => r.message.type === 'oadrUpdateReport');
+    expect(pushed.map((r) => r.path.endsWith('/EiReport'))).toEqual([true]);
+    const update = expectType(pushed[0]?.message, 'oadrUpdateReport');
+    expect(update.oadrReport?.[0]?.intervals?.[0]?.oadrReportPayload[0]?.payloadBase.payloadFloat).toBe(321);
+    const sent = await h.vtn.app.store.transaction((tx) => tx.findSent(venID, update.requestID));
+    expect(sent?.status).toBe('acked');
   });
 });

@@ -1,3 +1,4 @@
+import type { KeyAndCertificate } from '@oadr-kit/security';
 import type { RunningVtn } from '@oadr-kit/vtn';
 import { HarnessVen, runCases, VTN_EVENT_CASES, VTN_PULL_CASES, type CaseResult } from '../src/index.js';
 import { startFaultyProxy, type Fault } from './faultyProxy.js';
@@ -7,6 +8,7 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
   const pki = testPki();
   const clients = [pki.ven('harness-ven'), pki.ven('stranger')] as const;
   let vtn: RunningVtn;
+  let runs = 0;
 
   beforeAll(async () => {
     vtn = await startOurVtn(pki);
@@ -17,14 +19,17 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
   });
 
   async function runAgainst(fault: Fault, select?: string[]): Promise<CaseResult[]> {
-    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients, fault });
-    const harness = (name: string, index: 0 | 1) => new HarnessVen({ baseUrl: proxy.url, credentials: [clients[index]], ca: pki.ca, venName: name });
-    const context = { ven: harness('harness-ven', 0), stranger: harness('stranger', 1), operator: operatorOf(vtn) };
+    // N1_0025 binds the newcomer's certificate to a pre-allocated venID: each run needs a new one.
+    const newcomer = pki.ven(`newcomer-${++runs}`);
+    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [...clients, newcomer], fault });
+    const harness = (name: string, credential: KeyAndCertificate) => new HarnessVen({ baseUrl: proxy.url, credentials: [credential], ca: pki.ca, venName: name });
+    const context = { ven: harness('harness-ven', clients[0]), stranger: harness('stranger', clients[1]), newcomer: harness('newcomer', newcomer), operator: operatorOf(vtn) };
     try {
       return await runCases(VTN_PULL_CASES, context, { timeoutMs: 15_000, ...(select === undefined ? {} : { select }) });
     } finally {
       await context.ven.close();
       await context.stranger.close();
+      await context.newcomer.close();
       await proxy.close();
     }
   }
@@ -47,17 +52,18 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     expect(failing(results)).toEqual(['R1_3190_TH_VEN: oadrUpdatedReport for an unknown reportRequestID: responseCode 200, expected 452']);
   });
 
-  test('a VTN that accepts the cancellation of an unknown opt fails P1_2050 and nothing else', async () => {
+  test('a VTN that accepts the cancellation of an unknown opt fails the cases that cancel one and nothing else', async () => {
     const results = await runAgainst((service, answer) =>
       service.endsWith('/EiOpt') && answer.body.includes('oadrCanceledOpt') ? { ...answer, body: answer.body.replace('>452<', '>200<') } : answer,
     );
-    expect(failing(results)).toEqual(['P1_2050_TH_VEN: oadrCanceledOpt: responseCode 200, expected 452']);
+    // P1_2020 and P1_2040 cancel their opt a second time, when it is unknown too.
+    expect(failing(results)).toEqual(['P1_2020', 'P1_2040', 'P1_2050'].map((id) => expect.stringMatching(new RegExp(`^${id}_TH_VEN: oadrCanceledOpt for an unknown optID \\S+: responseCode 200, expected 452$`))));
   });
 
-  test('a VTN answering polls as text/plain fails on rule 53 in G1_4011 and every report case waiting for a polled request', async () => {
+  test('a VTN answering polls as text/plain fails on rule 53 in G1_4011 and every case waiting for a polled message', async () => {
     const results = await runAgainst((service, answer) => (service.endsWith('/OadrPoll') ? { ...answer, contentType: 'text/plain' } : answer));
     const reason = 'oadrPoll to OadrPoll: Content-Type "text/plain", expected application/xml (rule 53)';
-    const ids = ['G1_4011_TH_VEN', ...eventCaseIDs, ...['R1_3010', 'R1_3020', 'R1_3160', 'R1_3040', 'R1_3050', 'R1_3090', 'R1_3070'].map((id) => `${id}_TH_VEN`)];
+    const ids = ['G1_4011_TH_VEN', ...eventCaseIDs, ...['R1_3010', 'R1_3020', 'R1_3160', 'R1_3040', 'R1_3050', 'R1_3090', 'R1_3070', 'N1_0050', 'N1_0040'].map((id) => `${id}_TH_VEN`)];
     expect(failing(results)).toEqual(ids.map((id) => `${id}: ${reason}`));
   });
 
@@ -95,5 +101,14 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
       'A_E3_0730_TH_VEN: oadrResponse to oadrCreatedEvent with a wrong modificationNumber: responseCode 200, expected a 4xx refusal (rule 48)',
       'A_E3_0780_TH_VEN: oadrResponse to oadrCreatedEvent from another venID: responseCode 200, expected a 4xx refusal (rule 48)',
     ]);
+  });
+
+  test('a VTN whose oadrCancelPartyRegistration names another registrationID fails N1_0040 and nothing else', async () => {
+    const results = await runAgainst(
+      (service, answer) =>
+        service.endsWith('/OadrPoll') && answer.body.includes('oadrCancelPartyRegistration') ? { ...answer, body: answer.body.replace(/(<ei:registrationID>)[^<]*/, '$1th-other') } : answer,
+      ['N1_*', 'G1_4011_TH_VEN', 'E1_1050_TH_VEN', 'P1_*'],
+    );
+    expect(failing(results)).toEqual([expect.stringMatching(/^N1_0040_TH_VEN: oadrCancelPartyRegistration names registrationID "th-other", expected "\S+"$/)]);
   });
 });

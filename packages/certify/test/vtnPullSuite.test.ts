@@ -14,12 +14,13 @@ describe('the VTN pull suite against our own VTN over mutual TLS', () => {
   beforeAll(async () => {
     vtn = await startOurVtn(pki);
     const harness = (name: string) => new HarnessVen({ baseUrl: vtn.url, credentials: [pki.ven(name)], ca: pki.ca, venName: name });
-    context = { ven: harness('harness-ven'), stranger: harness('stranger'), operator: operatorOf(vtn) };
+    context = { ven: harness('harness-ven'), stranger: harness('stranger'), newcomer: harness('newcomer'), operator: operatorOf(vtn) };
   });
 
   afterAll(async () => {
     await context.ven.close();
     await context.stranger?.close();
+    await context.newcomer?.close();
     await vtn.close();
   });
 

@@ -57,8 +57,11 @@ export interface OperatorPrompt {
   readonly action: OperatorAction;
 }
 
-/** Registers the harness VEN as a pull VEN (oadrCreatePartyRegistration) and keeps what the VTN assigned. */
-export async function register(ven: HarnessVen): Promise<MessageBody<'oadrCreatedPartyRegistration'>> {
+/**
+ * Registers the harness VEN as a pull VEN (oadrCreatePartyRegistration) and keeps what the VTN
+ * assigned. `known` names a venID the VTN pre-allocated, or the registration being renewed.
+ */
+export async function register(ven: HarnessVen, known: { readonly venID?: string; readonly registrationID?: string } = {}): Promise<MessageBody<'oadrCreatedPartyRegistration'>> {
   const requestID = HarnessVen.requestID();
   const created = await ven.exchange(
     'EiRegisterParty',
@@ -72,6 +75,8 @@ export async function register(ven: HarnessVen): Promise<MessageBody<'oadrCreate
         oadrXmlSignature: false,
         oadrVenName: ven.options.venName,
         oadrHttpPullModel: true,
+        ...(known.venID === undefined ? {} : { venID: known.venID }),
+        ...(known.registrationID === undefined ? {} : { registrationID: known.registrationID }),
       },
     },
     'oadrCreatedPartyRegistration',

@@ -9,6 +9,7 @@ import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { checkEvent, freeSlot, knownEventIDs, newEvents, nextDelivery, priceEvent } from './eventChecks.js';
 import { ask, needsOperator } from './operatorPrompt.js';
+import { createOpt } from './optCases.js';
 import { ensureRegistered, respond, type DescribedEvent, type VtnUnderTest } from './VtnUnderTest.js';
 import { prepare } from './reportCases.js';
 
@@ -307,29 +308,10 @@ export const A_E3_0780 = eventCase(
   },
 );
 
-/** An opt through EiOpt for one event (qualifiedEventID, no availability windows). */
+/** An opt-out through EiOpt for one event (qualifiedEventID, no availability windows). */
 async function optOutOf(ven: HarnessVen, event: OadrEvent): Promise<void> {
-  const optID = `opt-${HarnessVen.requestID()}`;
   const { eventID, modificationNumber } = event.eiEvent.eventDescriptor;
-  const reply = await ven.exchange(
-    'EiOpt',
-    {
-      type: 'oadrCreateOpt',
-      body: {
-        optID,
-        optType: 'optOut',
-        optReason: 'notParticipating',
-        venID: ven.venID(),
-        createdDateTime: formatDateTime(Date.now()),
-        requestID: HarnessVen.requestID(),
-        qualifiedEventID: { eventID, modificationNumber },
-        eiTarget: { venID: [ven.venID()] },
-      },
-    },
-    'oadrCreatedOpt',
-  );
-  expectCode('oadrCreatedOpt for an event opt', reply.eiResponse.responseCode, '200');
-  if (reply.optID !== optID) throw new CaseFailure(`oadrCreatedOpt names optID "${reply.optID}", expected "${optID}"`);
+  await createOpt(ven, `opt-${HarnessVen.requestID()}`, { optType: 'optOut', optReason: 'notParticipating', qualifiedEventID: { eventID, modificationNumber }, eiTarget: { venID: [ven.venID()] } });
 }
 
 export const E1_1060 = eventCase(

@@ -7,6 +7,8 @@ import { formatDateTime } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { VTN_EVENT_CASES } from './eventCases.js';
+import { VTN_OPT_CASES } from './optCases.js';
+import { N1_0025, N1_0040, N1_0050, N1_0060, N1_0065 } from './registrationCases.js';
 import { VTN_REPORT_CASES } from './reportCases.js';
 import { drainPolls, ensureRegistered, ensureUnregistered, register, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
@@ -88,56 +90,6 @@ export const E1_1050: VtnCase = {
   },
 };
 
-export const P1_2010: VtnCase = {
-  id: 'P1_2010_TH_VEN',
-  title: 'An opt-out schedule with two windows is acknowledged with its optID',
-  ...pull,
-  checks: ['CHECKLIST 5', 'TH P0_7010'],
-  async run({ ven }) {
-    await ensureRegistered(ven);
-    const optID = `opt-${HarnessVen.requestID()}`;
-    const start = Date.now() + 3_600_000;
-    const reply = await ven.exchange(
-      'EiOpt',
-      {
-        type: 'oadrCreateOpt',
-        body: {
-          optID,
-          optType: 'optOut',
-          optReason: 'participating',
-          venID: ven.venID(),
-          vavailability: [
-            { dtstart: formatDateTime(start), duration: 'PT1H' },
-            { dtstart: formatDateTime(start + 4 * 3_600_000), duration: 'PT2H' },
-          ],
-          createdDateTime: formatDateTime(Date.now()),
-          requestID: HarnessVen.requestID(),
-          eiTarget: {},
-        },
-      },
-      'oadrCreatedOpt',
-    );
-    expectCode('oadrCreatedOpt', reply.eiResponse.responseCode, '200');
-    if (reply.optID !== optID) throw new CaseFailure(`oadrCreatedOpt names optID "${reply.optID}", expected "${optID}"`);
-  },
-};
-
-export const P1_2050: VtnCase = {
-  id: 'P1_2050_TH_VEN',
-  title: 'Cancelling an unknown optID is answered with 452',
-  ...pull,
-  checks: ['TH P0_7050'],
-  async run({ ven }) {
-    await ensureRegistered(ven);
-    const reply = await ven.exchange(
-      'EiOpt',
-      { type: 'oadrCancelOpt', body: { requestID: HarnessVen.requestID(), optID: `no-such-opt-${HarnessVen.requestID()}`, venID: ven.venID() } },
-      'oadrCanceledOpt',
-    );
-    expectCode('oadrCanceledOpt', reply.eiResponse.responseCode, '452');
-  },
-};
-
 export const N1_0070: VtnCase = {
   id: 'N1_0070_TH_VEN',
   title: 'Cancelling a registration with an invalid registrationID is answered with 452',
@@ -194,4 +146,21 @@ export const N1_0030: VtnCase = {
 };
 
 /** The VTN pull suite in the order a session runs it (registration first, cancellation last). */
-export const VTN_PULL_CASES: readonly VtnCase[] = [N1_0010, N1_0020, N1_0015, G1_4011, E1_1050, ...VTN_EVENT_CASES, P1_2010, P1_2050, N1_0070, N1_0080, ...VTN_REPORT_CASES, N1_0030];
+export const VTN_PULL_CASES: readonly VtnCase[] = [
+  N1_0010,
+  N1_0020,
+  N1_0015,
+  N1_0060,
+  N1_0065,
+  N1_0025,
+  G1_4011,
+  E1_1050,
+  ...VTN_EVENT_CASES,
+  ...VTN_OPT_CASES,
+  N1_0070,
+  N1_0080,
+  ...VTN_REPORT_CASES,
+  N1_0050,
+  N1_0040,
+  N1_0030,
+];

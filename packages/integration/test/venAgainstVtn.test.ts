@@ -1,4 +1,4 @@
-import { formatDateTime, type EiEventSignal } from '@oadr-kit/protocol';
+import { formatDateTime, type EiEventSignal, type OadrReport } from '@oadr-kit/protocol';
 import { DEFAULT_REPORT_CAPABILITIES, silentLogger, VenClient, type VenEvent } from '@oadr-kit/ven';
 import type { RunningVtn } from '@oadr-kit/vtn';
 import { startTestVtn, testPki } from './helpers/testVtn.js';
@@ -35,7 +35,10 @@ describe('our VEN against our VTN over mutual TLS', () => {
 
   beforeAll(async () => {
     // The VEN polls at the longer of its own interval and the VTN's frequency; a test wants quick rounds.
-    vtn = await startTestVtn(pki, { pollFrequency: 'PT0S' });
+    vtn = await startTestVtn(pki, {
+      pollFrequency: 'PT0S',
+      reports: [{ reportSpecifierID: 'feeder-3', reportName: 'TELEMETRY_USAGE', points: [{ rID: 'feeder-3-kw', itemBase: 'powerReal', minPeriod: 'PT1S' }] }],
+    });
     ven = new VenClient({
       vtnUrl: vtn.url,
       venName: 'house-17',
@@ -117,6 +120,30 @@ describe('our VEN against our VTN over mutual TLS', () => {
     const after = (await vtn.app.store.listReportData({ venID, reportRequestID })).length;
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect((await vtn.app.store.listReportData({ venID, reportRequestID })).length).toBe(after);
+  });
+
+  test('the VEN asks the VTN for a report the VTN offers, takes its deliveries, and cancels it', async () => {
+    await eventually('the VTN metadata at the VEN', async () => (ven.vtnReportsOffered().length > 0 ? true : undefined));
+    expect(ven.vtnReportsOffered().map((r) => [r.reportSpecifierID, r.oadrReportDescription?.map((d) => d.rID)])).toEqual([['feeder-3', ['feeder-3-kw']]]);
+    await vtn.app.core.storeVtnReadings('feeder-3', [{ rID: 'feeder-3-kw', at: formatDateTime(Date.now() - 1000), value: 42 }]);
+    const deliveries: OadrReport[] = [];
+    ven.on('vtnReport', (report) => deliveries.push(report));
+    const of = (id: string): OadrReport[] => deliveries.filter((d) => d.reportRequestID === id);
+
+    const once = await ven.requestVtnReport({ reportSpecifierID: 'feeder-3', granularityMs: 0, reportBackDurationMs: 0 });
+    await eventually('the one-shot delivery', async () => (of(once).length > 0 ? true : undefined));
+    expect(of(once)[0]?.intervals?.[0]?.oadrReportPayload[0]?.payloadBase.payloadFloat).toBe(42);
+
+    const periodic = await ven.requestVtnReport({ reportSpecifierID: 'feeder-3', granularityMs: 1000, reportBackDurationMs: 1000, interval: { startMs: Date.now(), durationMs: 0 } });
+    await eventually('two periodic deliveries', async () => (of(periodic).length >= 2 ? true : undefined));
+    await ven.cancelVtnReport(periodic);
+    const after = of(periodic).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(of(periodic)).toHaveLength(after);
+    expect((await vtn.app.store.getReportRequest(periodic))?.status).toBe('cancelled');
+
+    await expect(ven.requestVtnReport({ reportSpecifierID: 'feeder-9', granularityMs: 0, reportBackDurationMs: 0 })).rejects.toThrow(/offers no report feeder-9/);
+    await expect(ven.requestVtnReport({ reportSpecifierID: 'feeder-3', granularityMs: 100, reportBackDurationMs: 1000 })).rejects.toThrow(/granularityMs must be a whole number of seconds/);
   });
 });
 

@@ -34,6 +34,7 @@ import { EMPTY_STATE, type Registration, type StoredReportRequest, type VenState
 import { TypedEmitter } from './TypedEmitter.js';
 import { NEGOTIATION_REPORT_CAPABILITY, resolveVenOptions, type ResolvedVenOptions, type VenClientOptions } from './VenOptions.js';
 import { VenError, VenErrorCode } from './VenError.js';
+import { VtnReportRequests, type VtnReportRequest } from './VtnReportRequests.js';
 import { VtnTransport } from './VtnTransport.js';
 
 type OptReason = Extract<OadrMessage, { type: 'oadrCreateOpt' }>['body']['optReason'];
@@ -57,6 +58,10 @@ export interface VenClientEvents {
   reportRequested: [request: StoredReportRequest];
   reportSent: [request: StoredReportRequest, report: OadrReport];
   reportCancelled: [reportRequestID: string];
+  /** The VTN's METADATA report listed what it offers (see `requestVtnReport`). */
+  vtnReportsOffered: [reports: readonly OadrReport[]];
+  /** A delivery of a report this VEN requested from the VTN. */
+  vtnReport: [report: OadrReport];
   /** The VTN's clock minus ours, when it changes by more than a second and stays within `maxClockSkewMs`. */
   clockSkew: [offsetMs: number];
   /** A projection answering a negotiation round reached the VTN. */
@@ -90,6 +95,7 @@ const VTN_REPLY_SERVICE: Partial<Record<MessageType, ServiceName>> = {
   oadrCreatedReport: 'EiReport',
   oadrRegisteredReport: 'EiReport',
   oadrCanceledReport: 'EiReport',
+  oadrUpdatedReport: 'EiReport',
   oadrCanceledPartyRegistration: 'EiRegisterParty',
   oadrResponse: 'EiRegisterParty',
 };
@@ -104,6 +110,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   readonly #phases = new Map<string, ExecutionPhase>();
   readonly #reports: ReportRunner;
   readonly #negotiator: Negotiator;
+  readonly #vtnReports = new VtnReportRequests();
   // The VTN's request for projections (negotiation option): answered per round, never sampled.
   #projectionRequest: StoredReportRequest | undefined;
   #state: VenState = EMPTY_STATE;
@@ -310,6 +317,41 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     const answer = await this.#exchange('EiOpt', { type: 'oadrCancelOpt', body: { requestID: randomUUID(), optID, venID: registration.venID } });
     if (answer?.type !== 'oadrCanceledOpt') throw unexpected('oadrCancelOpt', answer);
     checkResponse(answer.body.eiResponse, 'oadrCancelOpt');
+  }
+
+  /** The reports the VTN offers, from its latest METADATA report. */
+  vtnReportsOffered(): readonly OadrReport[] {
+    return this.#vtnReports.offered;
+  }
+
+  /**
+   * Asks the VTN for a report it offers (oadrCreateReport); resolves with the reportRequestID once the
+   * VTN accepted it. Deliveries arrive as `vtnReport` events.
+   */
+  async requestVtnReport(request: VtnReportRequest): Promise<string> {
+    const registration = this.#requireRegistration();
+    const reportRequest = this.#vtnReports.build(request);
+    // Known before the request goes out: the first delivery can overtake the answer.
+    this.#vtnReports.requested(reportRequest.reportRequestID);
+    try {
+      const answer = await this.#exchange('EiReport', { type: 'oadrCreateReport', body: { requestID: randomUUID(), oadrReportRequest: [reportRequest], venID: registration.venID } });
+      if (answer?.type !== 'oadrCreatedReport') throw unexpected('oadrCreateReport', answer);
+      checkResponse(answer.body.eiResponse, 'oadrCreateReport');
+    } catch (failure) {
+      this.#vtnReports.forget(reportRequest.reportRequestID);
+      throw failure;
+    }
+    return reportRequest.reportRequestID;
+  }
+
+  /** Cancels a request made with requestVtnReport; with `reportToFollow` the VTN sends one last delivery. */
+  async cancelVtnReport(reportRequestID: string, reportToFollow = false): Promise<void> {
+    const registration = this.#requireRegistration();
+    if (!this.#vtnReports.has(reportRequestID)) throw new VenError(VenErrorCode.OPTIONS_INVALID, `no VTN report request ${reportRequestID} is held`, { field: 'reportRequestID' });
+    const answer = await this.#exchange('EiReport', { type: 'oadrCancelReport', body: { requestID: randomUUID(), reportRequestID: [reportRequestID], reportToFollow, venID: registration.venID } });
+    if (answer?.type !== 'oadrCanceledReport') throw unexpected('oadrCancelReport', answer);
+    checkResponse(answer.body.eiResponse, 'oadrCancelReport');
+    this.#vtnReports.cancelled(reportRequestID, reportToFollow);
   }
 
   /** Ends the registration with the VTN (oadrCancelPartyRegistration); the VEN stops polling until restarted. */
@@ -548,8 +590,15 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
         };
       }
       case 'oadrRegisterReport':
-        // The VTN's own metadata: this VEN requests nothing from it, but must answer (OLpy #135).
+        // The VTN's own metadata: answered even when it lists nothing (OLpy #135); the application asks for what it wants.
+        this.#vtnReports.takeMetadata(message.body.oadrReport ?? []);
+        this.emit('vtnReportsOffered', this.#vtnReports.offered);
         return { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), ...(venID === undefined ? {} : { venID }) } };
+      case 'oadrUpdateReport': {
+        const { reports, reply } = this.#vtnReports.take(message.body, venID);
+        for (const report of reports) this.emit('vtnReport', report);
+        return { type: 'oadrUpdatedReport', body: reply };
+      }
       case 'oadrCancelReport':
         return this.#cancelReports(message.body);
       case 'oadrResponse':

@@ -27,6 +27,7 @@ export { deviceSchedule, type DeviceSchedule, type DeviceScheduleOptions } from 
 export { silentLogger, type Logger } from './Logger.js';
 export { FileStateStore, MemoryStateStore, type Registration, type StoredReportRequest, type VenState, type VenStateStore } from './StateStore.js';
 export { VenClient, type OptSchedule, type VenClientEvents } from './VenClient.js';
+export type { VtnReportRequest } from './VtnReportRequests.js';
 // Handlers can be typed without a dependency on the protocol package.
 export type { NegotiationRound } from '@oadr-kit/protocol';
 export { VenError, VenErrorCode } from './VenError.js';

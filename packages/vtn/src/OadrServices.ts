@@ -543,9 +543,17 @@ export class OadrServices {
    */
   private async acceptRequestsFromVen(tx: VtnRepository, ven: VenRecord, requests: readonly OadrReportRequest[]): Promise<{ code: Code; description: string } | undefined> {
     const now = this.core.clock();
+    for (const request of requests) {
+      // The VEN picks the ID: one naming another request (another VEN's, one of the VTN's, or its own
+      // for another report) must not replace it; re-sending a request replaces it.
+      const existing = await tx.getReportRequest(request.reportRequestID);
+      if (existing !== undefined && (existing.venID !== ven.venID || existing.direction !== 'fromVen' || existing.reportSpecifierID !== request.reportSpecifier.reportSpecifierID)) {
+        return { code: ResponseCode.INVALID_ID, description: `reportRequestID ${request.reportRequestID} is in use` };
+      }
+    }
     const served = requests.filter((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA');
     for (const request of served) {
-      const refused = await this.core.vtnReports.refusal(tx, ven.venID, request, now);
+      const refused = this.core.vtnReports.refusal(request, now);
       if (refused !== undefined) return refused;
     }
     for (const request of served) await this.core.vtnReports.accept(tx, ven.venID, request, now);

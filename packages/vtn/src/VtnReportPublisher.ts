@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { durationToMs, ResponseCode, type OadrReportRequest } from '@oadr-kit/protocol';
+import { durationToMs, type OadrReportRequest, type ResponseCode } from '@oadr-kit/protocol';
 import { deliveryWindow, firstDue, nextDue, readVenRequest, vtnDataReport, type OfferedReport, type ServedRequest } from './domain/vtnReports.js';
 import type { ReportRequestRecord, VtnRepository } from './store/VtnStore.js';
 import type { VtnCore } from './VtnCore.js';
@@ -56,15 +56,9 @@ export class VtnReportPublisher {
   }
 
   /** Why a VEN's request for a VTN report cannot be served (its response code and reason), if it cannot. */
-  async refusal(tx: VtnRepository, venID: string, request: OadrReportRequest, now: number): Promise<{ code: ResponseCode; description: string } | undefined> {
+  refusal(request: OadrReportRequest, now: number): { code: ResponseCode; description: string } | undefined {
     const read = readVenRequest(request, this.core.config.reports, now);
-    if (!read.ok) return { code: read.code, description: read.description };
-    // The VEN picks the ID; one naming another VEN's request (or one of the VTN's) must not replace it.
-    const existing = await tx.getReportRequest(request.reportRequestID);
-    if (existing !== undefined && (existing.venID !== venID || existing.direction !== 'fromVen')) {
-      return { code: ResponseCode.INVALID_ID, description: `reportRequestID ${request.reportRequestID} is in use` };
-    }
-    return undefined;
+    return read.ok ? undefined : { code: read.code, description: read.description };
   }
 
   /**

@@ -150,6 +150,19 @@ describe.each<[string, (() => StoreFactory) | undefined]>([
     expect(await h.drain(venID)).toEqual([]);
   });
 
+  it('refuses a reportRequestID another VEN or another of its reports uses (452), and takes the same request re-sent', async () => {
+    const a = await registered();
+    const b = await registered();
+    const periodic = { reportBackDuration: 'PT2M', reportInterval: { dtstart: formatDateTime(T0), duration: 'PT0S' } };
+    expect(expectType((await h.post('EiReport', createReport(a.venID, 'shared', periodic))).message, 'oadrCreatedReport').eiResponse.responseCode).toBe('200');
+    const taken = expectType((await h.post('EiReport', createReport(b.venID, 'shared', periodic))).message, 'oadrCreatedReport').eiResponse;
+    expect(taken).toMatchObject({ responseCode: '452', responseDescription: expect.stringContaining('in use') });
+    const metadataOverIt = expectType((await h.post('EiReport', createReport(a.venID, 'shared', { reportSpecifierID: 'METADATA', specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] }))).message, 'oadrCreatedReport').eiResponse;
+    expect(metadataOverIt.responseCode).toBe('452');
+    expect(expectType((await h.post('EiReport', createReport(a.venID, 'shared', periodic))).message, 'oadrCreatedReport').oadrPendingReports).toEqual(['shared']);
+    expect(await h.vtn.app.store.getReportRequest('shared')).toMatchObject({ venID: a.venID, status: 'active', nextDueAt: T0 + 2 * 60_000 });
+  });
+
   it('takes readings through the admin API, refusing an unknown report (404) or rID (400) with the reading named, and lists them', async () => {
     expect((await putReadings([{ rID: 'feeder-3-kw', at: T0, value: 3 }])).status).toBe(200);
     expect((await h.admin('PUT', '/admin/v1/vtn-reports/feeder-9/readings', { readings: [{ rID: 'feeder-3-kw', at: formatDateTime(T0), value: 1 }] })).status).toBe(404);

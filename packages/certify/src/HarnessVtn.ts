@@ -12,6 +12,7 @@ import {
   type MessageType,
   type OadrEvent,
   type OadrMessage,
+  type OadrReportRequest,
   type ServiceName,
 } from '@oadr-kit/protocol';
 import { createTlsClientOptions, createTlsServerOptions, type TlsCredential } from '@oadr-kit/security';
@@ -70,6 +71,8 @@ export class HarnessVtn {
   readonly model: ExchangeModel;
   /** Events answered to oadrRequestEvent. */
   events: OadrEvent[] = [];
+  /** Report requests to piggy-back on the next oadrRegisteredReport (TH R1_3060), then cleared. */
+  piggyBack: OadrReportRequest[] = [];
   /** The requestID of the last oadrDistributeEvent answering the VEN's oadrRequestEvent. */
   lastEventsRequestID: string | undefined;
   /** The VEN's current registration, as this VTN assigned it. */
@@ -326,8 +329,11 @@ export class HarnessVtn {
       case 'oadrRequestEvent':
         this.lastEventsRequestID = `dist-${this.log.length}`;
         return { type: 'oadrDistributeEvent', body: { eiResponse: ok(message.body.eiRequestEvent.requestID), requestID: this.lastEventsRequestID, vtnID: this.vtnID, oadrEvent: this.events } };
-      case 'oadrRegisterReport':
-        return { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), ...(venID === undefined ? {} : { venID }) } };
+      case 'oadrRegisterReport': {
+        const requests = this.piggyBack;
+        this.piggyBack = [];
+        return { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), ...(requests.length === 0 ? {} : { oadrReportRequest: requests }), ...(venID === undefined ? {} : { venID }) } };
+      }
       case 'oadrUpdateReport':
         return { type: 'oadrUpdatedReport', body: { eiResponse: ok(message.body.requestID), ...(venID === undefined ? {} : { venID }) } };
       case 'oadrCreateOpt':

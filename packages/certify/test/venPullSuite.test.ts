@@ -36,5 +36,5 @@ describe('the VEN pull suite against our own VEN over mutual TLS', () => {
     const results = await runCases(VEN_PULL_CASES, { vtn, operator: venOperatorOf(ven) }, { timeoutMs: 15_000 });
     const failures = results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id}: ${r.reason}`);
     expect({ failures, table: summaryTable(results) }).toEqual({ failures: [], table: expect.any(String) });
-  });
+  }, 90_000);
 });

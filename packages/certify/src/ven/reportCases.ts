@@ -6,151 +6,53 @@
  * minute needs a per-case limit of several minutes. Every VEN message is held to the schema and to
  * checkConformance by the HarnessVtn.
  */
-import { durationToMs, formatDateTime, formatDuration, type MessageBody, type OadrReport, type OadrReportRequest } from '@oadr-kit/protocol';
+import { formatDateTime, type OadrReport, type OadrReportRequest } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode } from '../HarnessVen.js';
 import type { HarnessVtn } from '../HarnessVtn.js';
-import type { VenUnderTest } from './pullCases.js';
+import { cancel, checkDelivery, create, fastest, nextRequestNumber, pendingMust, registered, reportsFor, requestFor, sleep, waitReports } from './reportRequests.js';
+import { testEvent } from './testEvent.js';
+import { clean, registeredVen, type VenUnderTest } from './VenUnderTest.js';
 
 type VenCase = CertificationCase<VenUnderTest>;
 const pull = { role: 'ven', model: 'pull' } as const;
-let requestCounter = 0;
 
-interface Registered {
-  readonly venID: string;
-  readonly status: OadrReport;
-  readonly usage: OadrReport;
+/** A one-shot request for every point of `metadata`: 200, not pending, one complete report. */
+async function oneShot(vtn: HarnessVtn, venID: string, metadata: OadrReport, signal: AbortSignal): Promise<void> {
+  const request = requestFor(metadata, 0, 0);
+  const { created, from } = await create(vtn, venID, [request], signal);
+  expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
+  pendingMust('oadrCreatedReport', created.oadrPendingReports, [], [request.reportRequestID]);
+  const [report] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
+  checkDelivery(report!, request, metadata);
+  clean(vtn, from);
 }
 
-/** The VEN's registration and its latest telemetry metadata, as the harness VTN received them. */
-function registered(vtn: HarnessVtn): Registered {
-  if (vtn.registration === undefined) throw new CaseFailure('the VEN under test has not registered with the harness VTN');
-  const latest = vtn
-    .since(0)
-    .map((r) => r.message)
-    .filter((m): m is Extract<typeof m, { type: 'oadrRegisterReport' }> => m.type === 'oadrRegisterReport' && (m.body.oadrReport ?? []).length > 0)
-    .at(-1);
-  const named = (name: string): OadrReport => {
-    const report = latest?.body.oadrReport?.find((r) => r.reportName === name);
-    if (report === undefined) throw new CaseFailure(`the VEN registered no ${name}, so the harness has nothing to request`);
-    return report;
-  };
-  return { venID: vtn.registration.venID, status: named('METADATA_TELEMETRY_STATUS'), usage: named('METADATA_TELEMETRY_USAGE') };
-}
-
-/** The shortest granularity the VEN allows for every point of a report, and never below a second. */
-function fastest(metadata: OadrReport): number {
-  return Math.max(1_000, ...(metadata.oadrReportDescription ?? []).map((d) => (d.oadrSamplingRate === undefined ? 0 : durationToMs(d.oadrSamplingRate.oadrMinPeriod))));
-}
-
-/** A request for every point of a registered report; without `intervalDuration` it is one-shot. */
-function requestFor(metadata: OadrReport, granularityMs: number, reportBackDurationMs: number, intervalDuration?: string, rIDs?: string[]): OadrReportRequest {
-  return {
-    reportRequestID: `th-rr-${Date.now().toString(36)}-${++requestCounter}`,
-    reportSpecifier: {
-      reportSpecifierID: metadata.reportSpecifierID,
-      granularity: formatDuration(granularityMs),
-      reportBackDuration: formatDuration(reportBackDurationMs),
-      ...(intervalDuration === undefined ? {} : { reportInterval: { dtstart: formatDateTime(Date.now()), duration: intervalDuration } }),
-      specifierPayload: (rIDs ?? (metadata.oadrReportDescription ?? []).map((d) => d.rID)).map((rID) => ({ rID, readingType: 'x-notApplicable' })),
-    },
-  };
-}
-
-/** Queues an oadrCreateReport and returns the oadrCreatedReport answering it (its requestID echoed). */
-async function create(vtn: HarnessVtn, venID: string, requests: OadrReportRequest[], signal: AbortSignal): Promise<{ created: MessageBody<'oadrCreatedReport'>; from: number }> {
-  const from = vtn.mark();
-  const requestID = `th-cr-${++requestCounter}`;
-  vtn.queue({ type: 'oadrCreateReport', body: { requestID, oadrReportRequest: requests, venID } });
-  const created = await vtn.waitFor('oadrCreatedReport', from, signal, (b) => b.eiResponse.requestID === requestID);
-  return { created, from };
-}
-
-/** Queues an oadrCancelReport and returns the oadrCanceledReport answering it, which must be 200. */
-async function cancel(vtn: HarnessVtn, venID: string, ids: string[], reportToFollow: boolean, signal: AbortSignal): Promise<{ canceled: MessageBody<'oadrCanceledReport'>; from: number }> {
-  const from = vtn.mark();
-  const requestID = `th-cancel-${++requestCounter}`;
-  vtn.queue({ type: 'oadrCancelReport', body: { requestID, reportRequestID: ids, reportToFollow, venID } });
-  const canceled = await vtn.waitFor('oadrCanceledReport', from, signal, (b) => b.eiResponse.requestID === requestID);
-  expectCode('oadrCanceledReport', canceled.eiResponse.responseCode, '200');
-  return { canceled, from };
-}
-
-function pendingMust(what: string, pending: readonly string[] | undefined, include: readonly string[], exclude: readonly string[]): void {
-  const list = pending ?? [];
-  const missing = include.find((id) => !list.includes(id));
-  if (missing !== undefined) throw new CaseFailure(`${what}: oadrPendingReports [${list.join(', ')}] lacks the running request ${missing}`);
-  const stray = exclude.find((id) => list.includes(id));
-  if (stray !== undefined) throw new CaseFailure(`${what}: oadrPendingReports [${list.join(', ')}] lists ${stray}, which is not running`);
-}
-
-/** The data reports the VEN sent for a request since `from`, in order. */
-function reportsFor(vtn: HarnessVtn, from: number, reportRequestID: string): OadrReport[] {
-  return vtn
-    .since(from)
-    .flatMap((r) => (r.message.type === 'oadrUpdateReport' ? (r.message.body.oadrReport ?? []) : []))
-    .filter((r) => r.reportRequestID === reportRequestID);
-}
-
-async function waitReports(vtn: HarnessVtn, from: number, reportRequestID: string, count: number, signal: AbortSignal): Promise<OadrReport[]> {
-  await vtn.waitFor('oadrUpdateReport', from, signal, () => reportsFor(vtn, from, reportRequestID).length >= count);
-  return reportsFor(vtn, from, reportRequestID);
-}
-
-/** Waits `ms`, failing the case instead when its limit comes first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new CaseFailure(`the case's limit ended a ${ms} ms wait`));
-      },
-      { once: true },
-    );
-  });
-}
-
-/**
- * A data report answering `request` (CHECKLIST 4.4): its specifier and report name, at least one
- * interval, only requested rIDs and each of them, payloads of the registered kind, and with a
- * granularity, intervals that long and that far apart.
- */
-function checkDelivery(report: OadrReport, request: OadrReportRequest, metadata: OadrReport): void {
-  const id = request.reportRequestID;
-  if (report.reportSpecifierID !== request.reportSpecifier.reportSpecifierID) throw new CaseFailure(`report for ${id} names reportSpecifierID ${report.reportSpecifierID}, requested ${request.reportSpecifier.reportSpecifierID}`);
-  const name = metadata.reportName?.replace(/^METADATA_/, '');
-  if (report.reportName !== undefined && report.reportName !== name) throw new CaseFailure(`report for ${id} is named ${report.reportName}, expected ${name ?? 'the registered name'}`);
-  const intervals = report.intervals ?? [];
-  if (intervals.length === 0) throw new CaseFailure(`report for ${id} carries no interval`);
-  const requested = request.reportSpecifier.specifierPayload.map((p) => p.rID);
-  const kinds = new Map((metadata.oadrReportDescription ?? []).map((d) => [d.rID, d.reportType]));
-  const seen = new Set<string>();
-  for (const payload of intervals.flatMap((i) => i.oadrReportPayload)) {
-    if (!requested.includes(payload.rID)) throw new CaseFailure(`report for ${id} carries rID ${payload.rID}, which was not requested`);
-    const status = 'oadrPayloadResourceStatus' in payload.payloadBase && payload.payloadBase.oadrPayloadResourceStatus !== undefined;
-    if (status !== (kinds.get(payload.rID) === 'x-resourceStatus')) throw new CaseFailure(`rID ${payload.rID} carries a ${status ? 'resource status' : 'float'}, its registered reportType is ${kinds.get(payload.rID) ?? 'unknown'}`);
-    seen.add(payload.rID);
+/** A periodic request until cancelled: two deliveries a reportBackDuration apart, samples at the granularity, one going on from the other. */
+async function periodic(vtn: HarnessVtn, venID: string, metadata: OadrReport, signal: AbortSignal): Promise<void> {
+  const granularityMs = fastest(metadata);
+  const reportBackMs = 2 * granularityMs;
+  const request = requestFor(metadata, granularityMs, reportBackMs, 'PT0S');
+  const { created, from } = await create(vtn, venID, [request], signal);
+  expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
+  pendingMust('oadrCreatedReport', created.oadrPendingReports, [request.reportRequestID], []);
+  await waitReports(vtn, from, request.reportRequestID, 1, signal);
+  const firstSeen = Date.now();
+  const [first, second] = await waitReports(vtn, from, request.reportRequestID, 2, signal);
+  const gap = Date.now() - firstSeen;
+  for (const report of [first!, second!]) {
+    checkDelivery(report, request, metadata);
+    const samples = (report.intervals ?? []).length;
+    if (samples > reportBackMs / granularityMs) throw new CaseFailure(`a delivery carries ${samples} samples, a reportBackDuration of ${request.reportSpecifier.reportBackDuration} holds ${reportBackMs / granularityMs}`);
   }
-  const missing = requested.find((rID) => !seen.has(rID));
-  if (missing !== undefined) throw new CaseFailure(`report for ${id} has no value for the requested rID ${missing}`);
-  const granularityMs = durationToMs(request.reportSpecifier.granularity);
-  if (granularityMs === 0) return;
-  for (const interval of intervals) {
-    if (interval.duration !== undefined && durationToMs(interval.duration) !== granularityMs) {
-      throw new CaseFailure(`report for ${id} has an interval of ${interval.duration}, the requested granularity is ${request.reportSpecifier.granularity}`);
-    }
+  const lastOfFirst = (first!.intervals ?? []).at(-1)?.dtstart;
+  const firstOfSecond = second!.intervals?.[0]?.dtstart;
+  if (lastOfFirst !== undefined && firstOfSecond !== undefined && Date.parse(firstOfSecond) - Date.parse(lastOfFirst) !== granularityMs) {
+    throw new CaseFailure(`the second delivery does not go on where the first ended (${lastOfFirst} then ${firstOfSecond})`);
   }
-  const starts = intervals.map((i) => i.dtstart ?? report.dtstart).filter((s): s is string => s !== undefined).map(Date.parse);
-  starts.slice(1).forEach((start, i) => {
-    if (start - starts[i]! !== granularityMs) throw new CaseFailure(`report for ${id} samples ${start - starts[i]!} ms apart, the requested granularity is ${request.reportSpecifier.granularity}`);
-  });
-}
-
-function clean(vtn: HarnessVtn, from: number): void {
-  const problems = vtn.problemsSince(from);
-  if (problems.length > 0) throw new CaseFailure(problems[0]!);
+  if (gap < reportBackMs / 2 || gap > 2 * reportBackMs) throw new CaseFailure(`deliveries came ${gap} ms apart, the reportBackDuration is ${request.reportSpecifier.reportBackDuration}`);
+  await cancel(vtn, venID, [request.reportRequestID], false, signal);
+  clean(vtn, from);
 }
 
 export const R1_3010_VEN: VenCase = {
@@ -160,13 +62,7 @@ export const R1_3010_VEN: VenCase = {
   checks: ['CHECKLIST 4.3 (no reportInterval: one-shot)', 'CHECKLIST 4.4', 'TH R0_8010'],
   async run({ vtn }, signal) {
     const { venID, status } = registered(vtn);
-    const request = requestFor(status, 0, 0);
-    const { created, from } = await create(vtn, venID, [request], signal);
-    expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
-    pendingMust('oadrCreatedReport', created.oadrPendingReports, [], [request.reportRequestID]);
-    const [report] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
-    checkDelivery(report!, request, status);
-    clean(vtn, from);
+    await oneShot(vtn, venID, status, signal);
   },
 };
 
@@ -177,29 +73,7 @@ export const R1_3020_VEN: VenCase = {
   checks: ['CHECKLIST 4.3 (reportInterval duration 0: until cancelled)', 'CHECKLIST 4.4', 'TH R0_8020'],
   async run({ vtn }, signal) {
     const { venID, status } = registered(vtn);
-    const granularityMs = fastest(status);
-    const reportBackMs = 2 * granularityMs;
-    const request = requestFor(status, granularityMs, reportBackMs, 'PT0S');
-    const { created, from } = await create(vtn, venID, [request], signal);
-    expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
-    pendingMust('oadrCreatedReport', created.oadrPendingReports, [request.reportRequestID], []);
-    await waitReports(vtn, from, request.reportRequestID, 1, signal);
-    const firstSeen = Date.now();
-    const [first, second] = await waitReports(vtn, from, request.reportRequestID, 2, signal);
-    const gap = Date.now() - firstSeen;
-    for (const report of [first!, second!]) {
-      checkDelivery(report, request, status);
-      const samples = (report.intervals ?? []).length;
-      if (samples > reportBackMs / granularityMs) throw new CaseFailure(`a delivery carries ${samples} samples, a reportBackDuration of ${request.reportSpecifier.reportBackDuration} holds ${reportBackMs / granularityMs}`);
-    }
-    const lastOfFirst = (first!.intervals ?? []).at(-1)?.dtstart;
-    const firstOfSecond = second!.intervals?.[0]?.dtstart;
-    if (lastOfFirst !== undefined && firstOfSecond !== undefined && Date.parse(firstOfSecond) - Date.parse(lastOfFirst) !== granularityMs) {
-      throw new CaseFailure(`the second delivery does not go on where the first ended (${lastOfFirst} then ${firstOfSecond})`);
-    }
-    if (gap < reportBackMs / 2 || gap > 2 * reportBackMs) throw new CaseFailure(`deliveries came ${gap} ms apart, the reportBackDuration is ${request.reportSpecifier.reportBackDuration}`);
-    await cancel(vtn, venID, [request.reportRequestID], false, signal);
-    clean(vtn, from);
+    await periodic(vtn, venID, status, signal);
   },
 };
 
@@ -257,7 +131,7 @@ export const R1_3070_VEN: VenCase = {
     if (vtn.registration === undefined) throw new CaseFailure('the VEN under test has not registered with the harness VTN');
     const { venID } = vtn.registration;
     const request: OadrReportRequest = {
-      reportRequestID: `th-metadata-${++requestCounter}`,
+      reportRequestID: `th-metadata-${nextRequestNumber()}`,
       reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 'PT0S', reportBackDuration: 'PT0S', specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] },
     };
     const { created, from } = await create(vtn, venID, [request], signal);
@@ -324,8 +198,8 @@ export const R1_3190_VEN: VenCase = {
   checks: ['rule 48', 'TH R0_8190'],
   async run({ vtn, pollsToAnswer }, signal) {
     const { venID, status } = registered(vtn);
-    const unknownSpecifier = requestFor({ ...status, reportSpecifierID: `th-no-such-report-${++requestCounter}` }, 0, 0);
-    const unknownRid = requestFor(status, 0, 0, undefined, [`th-no-such-rid-${++requestCounter}`]);
+    const unknownSpecifier = requestFor({ ...status, reportSpecifierID: `th-no-such-report-${nextRequestNumber()}` }, 0, 0);
+    const unknownRid = requestFor(status, 0, 0, undefined, [`th-no-such-rid-${nextRequestNumber()}`]);
     const start = vtn.mark();
     for (const [what, request] of [['an unknown reportSpecifierID', unknownSpecifier], ['an unknown rID', unknownRid]] as const) {
       const { created } = await create(vtn, venID, [request], signal);
@@ -339,5 +213,180 @@ export const R1_3190_VEN: VenCase = {
   },
 };
 
+export const R1_3150_VEN: VenCase = {
+  id: 'R1_3150_TH_VTN',
+  title: 'A one-shot TELEMETRY_USAGE request is answered 200 and followed by one report with every requested point',
+  ...pull,
+  checks: ['CHECKLIST 4.3', 'CHECKLIST 4.4', 'TH R0_8150'],
+  async run({ vtn }, signal) {
+    const { venID, usage } = registered(vtn);
+    await oneShot(vtn, venID, usage, signal);
+  },
+};
+
+export const R1_3160_VEN: VenCase = {
+  id: 'R1_3160_TH_VTN',
+  title: 'A periodic TELEMETRY_USAGE request: two deliveries a reportBackDuration apart, samples at the granularity',
+  ...pull,
+  checks: ['CHECKLIST 4.3', 'CHECKLIST 4.4', 'TH R0_8160'],
+  async run({ vtn }, signal) {
+    const { venID, usage } = registered(vtn);
+    await periodic(vtn, venID, usage, signal);
+  },
+};
+
+export const R1_3030_VEN: VenCase = {
+  id: 'R1_3030_TH_VTN',
+  title: 'Two periodic TELEMETRY_STATUS requests, the second starting later: both pending, each delivered, none sampled before its start',
+  ...pull,
+  checks: ['CHECKLIST 4.3 (reportInterval dtstart)', 'CHECKLIST 4.4', 'TH R0_8030'],
+  async run({ vtn }, signal) {
+    const { venID, status } = registered(vtn);
+    const periodMs = fastest(status);
+    const now = requestFor(status, periodMs, periodMs, 'PT0S');
+    const later = requestFor(status, periodMs, periodMs, 'PT0S');
+    const laterStart = Date.now() + 3 * periodMs;
+    later.reportSpecifier.reportInterval = { dtstart: formatDateTime(laterStart), duration: 'PT0S' };
+    const { created, from } = await create(vtn, venID, [now, later], signal);
+    expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
+    pendingMust('oadrCreatedReport', created.oadrPendingReports, [now.reportRequestID, later.reportRequestID], []);
+    const [early] = await waitReports(vtn, from, now.reportRequestID, 1, signal);
+    checkDelivery(early!, now, status);
+    const [first] = await waitReports(vtn, from, later.reportRequestID, 1, signal);
+    checkDelivery(first!, later, status);
+    const sampledAt = (first!.intervals ?? []).map((i) => Date.parse(i.dtstart ?? first!.dtstart ?? ''));
+    // Whole seconds on the wire: a sample stamped within a second of the start is on time.
+    if (sampledAt.some((t) => t < laterStart - 1_000)) throw new CaseFailure(`the request starting at ${later.reportSpecifier.reportInterval.dtstart} has a sample from before it`);
+    await cancel(vtn, venID, [now.reportRequestID, later.reportRequestID], false, signal);
+    clean(vtn, from);
+  },
+};
+
+export const R1_3060_VEN: VenCase = {
+  id: 'R1_3060_TH_VTN',
+  title: 'A report request piggy-backed on oadrRegisteredReport is answered with oadrCreatedReport 200 and run',
+  ...pull,
+  checks: ['CHECKLIST 4.2 (oadrRegisteredReport may carry requests)', 'TH R0_8060'],
+  async run({ vtn }, signal) {
+    const { venID, status } = registered(vtn);
+    const metadata: OadrReportRequest = {
+      reportRequestID: `th-metadata-${nextRequestNumber()}`,
+      reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 'PT0S', reportBackDuration: 'PT0S', specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] },
+    };
+    const request = requestFor(status, 0, 0);
+    vtn.piggyBack = [request];
+    const { created, from } = await create(vtn, venID, [metadata], signal);
+    expectCode('oadrCreatedReport (METADATA)', created.eiResponse.responseCode, '200');
+    await vtn.waitFor('oadrRegisterReport', from, signal);
+    const answered = await vtn.waitFor('oadrCreatedReport', from, signal, (b) => b !== created);
+    expectCode('oadrCreatedReport (piggy-backed request)', answered.eiResponse.responseCode, '200');
+    const [report] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
+    checkDelivery(report!, request, status);
+    clean(vtn, from);
+  },
+};
+
+export const R1_3120_VEN: VenCase = {
+  id: 'R1_3120_TH_VTN',
+  title: 'The VTN republishes its own metadata: the VEN answers oadrRegisteredReport 200 echoing the requestID',
+  ...pull,
+  checks: ['CHECKLIST 1.4 step 4', 'TH R0_8120'],
+  async run({ vtn }, signal) {
+    const venID = registeredVen(vtn);
+    const from = vtn.mark();
+    const requestID = `th-vtn-metadata-${nextRequestNumber()}`;
+    vtn.queue({ type: 'oadrRegisterReport', body: { requestID, oadrReport: [vtnMetadata()], venID } });
+    const registeredReport = await vtn.waitFor('oadrRegisteredReport', from, signal, (b) => b.eiResponse.requestID === requestID);
+    expectCode('oadrRegisteredReport', registeredReport.eiResponse.responseCode, '200');
+    clean(vtn, from);
+  },
+};
+
+export const R1_3170_VEN: VenCase = {
+  id: 'R1_3170_TH_VTN',
+  title: 'A second request while the first runs: both pending; cancelling an unknown reportRequestID is refused with 452 and leaves both running',
+  ...pull,
+  checks: ['CHECKLIST 4.3 (oadrPendingReports)', 'CHECKLIST 2.2 (452: unknown reportRequestID)', 'TH R0_8170'],
+  async run({ vtn }, signal) {
+    const { venID, status, usage } = registered(vtn);
+    const first = requestFor(status, fastest(status), 3_600_000, 'PT0S');
+    const second = requestFor(usage, fastest(usage), 3_600_000, 'PT0S');
+    const start = vtn.mark();
+    expectCode('oadrCreatedReport (first)', (await create(vtn, venID, [first], signal)).created.eiResponse.responseCode, '200');
+    const { created } = await create(vtn, venID, [second], signal);
+    expectCode('oadrCreatedReport (second)', created.eiResponse.responseCode, '200');
+    pendingMust('oadrCreatedReport (second)', created.oadrPendingReports, [first.reportRequestID, second.reportRequestID], []);
+    const unknownFrom = vtn.mark();
+    const requestID = `th-cancel-unknown-${nextRequestNumber()}`;
+    vtn.queue({ type: 'oadrCancelReport', body: { requestID, reportRequestID: [`th-no-such-request-${nextRequestNumber()}`], reportToFollow: false, venID } });
+    const refused = await vtn.waitFor('oadrCanceledReport', unknownFrom, signal, (b) => b.eiResponse.requestID === requestID);
+    expectCode('oadrCanceledReport (unknown reportRequestID)', refused.eiResponse.responseCode, '452');
+    pendingMust('oadrCanceledReport (unknown reportRequestID)', refused.oadrPendingReports, [first.reportRequestID, second.reportRequestID], []);
+    await cancel(vtn, venID, [first.reportRequestID, second.reportRequestID], false, signal);
+    clean(vtn, start);
+  },
+};
+
+export const G1_4015_VEN: VenCase = {
+  id: 'G1_4015_TH_VTN',
+  title: 'An event and a report request sent one after the other are both answered',
+  ...pull,
+  checks: ['rule 64', 'TH G1_4015'],
+  async run({ vtn }, signal) {
+    const { venID, status } = registered(vtn);
+    const event = testEvent(venID);
+    const request = requestFor(status, 0, 0);
+    const from = vtn.mark();
+    const distributeID = `th-dist-4015-${nextRequestNumber()}`;
+    const reportID = `th-cr-4015-${nextRequestNumber()}`;
+    vtn.events = [event];
+    vtn.queue({ type: 'oadrDistributeEvent', body: { requestID: distributeID, vtnID: vtn.vtnID, oadrEvent: [event] } });
+    vtn.queue({ type: 'oadrCreateReport', body: { requestID: reportID, oadrReportRequest: [request], venID } });
+    const created = await vtn.waitFor('oadrCreatedEvent', from, signal, (b) => (b.eiCreatedEvent.eventResponses ?? []).some((r) => r.requestID === distributeID));
+    expectCode('eventResponse', created.eiCreatedEvent.eventResponses!.find((r) => r.requestID === distributeID)!.responseCode, '200');
+    const createdReport = await vtn.waitFor('oadrCreatedReport', from, signal, (b) => b.eiResponse.requestID === reportID);
+    expectCode('oadrCreatedReport', createdReport.eiResponse.responseCode, '200');
+    const [report] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
+    checkDelivery(report!, request, status);
+    clean(vtn, from);
+  },
+};
+
+/** The VTN's own metadata: one TELEMETRY_STATUS point of its own it could report. */
+function vtnMetadata(): OadrReport {
+  return {
+    eiReportID: 'th-vtn-status',
+    reportRequestID: '0',
+    reportSpecifierID: 'th-vtn-status',
+    reportName: 'METADATA_TELEMETRY_STATUS',
+    createdDateTime: formatDateTime(Date.now()),
+    duration: 'PT0S',
+    oadrReportDescription: [
+      {
+        rID: 'th-vtn-online',
+        reportType: 'x-resourceStatus',
+        readingType: 'x-notApplicable',
+        oadrSamplingRate: { oadrMinPeriod: 'PT1M', oadrMaxPeriod: 'PT1H', oadrOnChange: false },
+      },
+    ],
+  };
+}
+
 /** The VEN report cases in the order a session runs them. */
-export const VEN_REPORT_CASES: readonly VenCase[] = [R1_3010_VEN, R1_3020_VEN, R1_3040_VEN, R1_3045_VEN, R1_3070_VEN, R1_3090_VEN, R1_3180_VEN, R1_3190_VEN];
+export const VEN_REPORT_CASES: readonly VenCase[] = [
+  R1_3010_VEN,
+  R1_3020_VEN,
+  R1_3030_VEN,
+  R1_3040_VEN,
+  R1_3045_VEN,
+  R1_3060_VEN,
+  R1_3070_VEN,
+  R1_3090_VEN,
+  R1_3120_VEN,
+  R1_3150_VEN,
+  R1_3160_VEN,
+  R1_3170_VEN,
+  R1_3180_VEN,
+  R1_3190_VEN,
+  G1_4015_VEN,
+];

@@ -606,6 +606,7 @@ export class OadrServices {
     const outcome = await this.core.store.transaction(async (tx) => {
       const cancelled: string[] = [];
       const problems: string[] = [];
+      const invalid: string[] = [];
       const stored: OadrReport[] = [];
       let index = 0;
       for (const report of body.oadrReport ?? []) {
@@ -625,6 +626,11 @@ export class OadrServices {
           problems.push(`rID ${strays[0] ?? ''} was not requested by ${report.reportRequestID}`);
           continue;
         }
+        const problem = this.core.reportProblem(ven.venID, report);
+        if (problem !== undefined) {
+          invalid.push(`report ${position} (${report.reportRequestID}): ${problem}`);
+          continue;
+        }
         const inserted = await tx.insertReportData({
           venID: ven.venID,
           reportRequestID: report.reportRequestID,
@@ -640,7 +646,7 @@ export class OadrServices {
         if (request.status === 'pending') await tx.setReportRequestStatus(request.reportRequestID, 'active');
         if (request.status === 'cancelled') cancelled.push(request.reportRequestID);
       }
-      if (cancelled.length === 0) return { cancelOnAnswer: undefined, problems, stored };
+      if (cancelled.length === 0) return { cancelOnAnswer: undefined, problems, invalid, stored };
       // The cancellation riding on this answer is recorded as sent, so the VEN's oadrCanceledReport
       // echoing its requestID is acknowledged; a queued one naming the same requests is superseded.
       const cancelOnAnswer = { requestID: newId(), reportRequestID: cancelled, reportToFollow: false, venID: ven.venID };
@@ -648,11 +654,13 @@ export class OadrServices {
         if (queued.kind === 'oadrCancelReport' && queued.body.reportRequestID.every((id) => cancelled.includes(id))) await tx.markAcked(queued.id);
       }
       await tx.markSent(await tx.enqueue({ venID: ven.venID, kind: 'oadrCancelReport', requestID: cancelOnAnswer.requestID, body: cancelOnAnswer }, now), now);
-      return { cancelOnAnswer, problems, stored };
+      return { cancelOnAnswer, problems, invalid, stored };
     });
     if (outcome.stored.length > 0) this.core.reportsStored(ven.venID, outcome.stored);
-    const code = outcome.problems.length > 0 ? ResponseCode.INVALID_ID : ResponseCode.OK;
-    const description = outcome.problems.length > 0 ? outcome.problems.join('; ') : 'OK';
+    // An unknown ID says more about what went wrong than bad data in a known report: it goes first.
+    const code = outcome.problems.length > 0 ? ResponseCode.INVALID_ID : outcome.invalid.length > 0 ? ResponseCode.INVALID_DATA : ResponseCode.OK;
+    const found = [...outcome.problems, ...outcome.invalid];
+    const description = found.length > 0 ? found.join('; ') : 'OK';
     return this.payload(
       {
         type: 'oadrUpdatedReport',

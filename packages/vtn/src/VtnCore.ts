@@ -83,6 +83,7 @@ export class VtnCore {
   /** Serves the VENs' requests for the reports the VTN offers. */
   readonly vtnReports: VtnReportPublisher;
   readonly #reportListeners = new Set<(venID: string, reports: readonly OadrReport[]) => void>();
+  readonly #reportChecks = new Set<(venID: string, report: OadrReport) => string | undefined>();
 
   constructor(options: VtnCoreOptions) {
     this.store = options.store;
@@ -98,6 +99,24 @@ export class VtnCore {
   onReports(listener: (venID: string, reports: readonly OadrReport[]) => void): () => void {
     this.#reportListeners.add(listener);
     return () => this.#reportListeners.delete(listener);
+  }
+
+  /**
+   * Adds a check every report a VEN uploads must pass before it is stored: a problem (one line) makes
+   * the VTN answer 454 and drop that report. Returns the removal.
+   */
+  checkReports(check: (venID: string, report: OadrReport) => string | undefined): () => void {
+    this.#reportChecks.add(check);
+    return () => this.#reportChecks.delete(check);
+  }
+
+  /** The first problem a check finds with an uploaded report. */
+  reportProblem(venID: string, report: OadrReport): string | undefined {
+    for (const check of this.#reportChecks) {
+      const problem = check(venID, report);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
   }
 
   /** The services tell this after storing reports; a listener that throws does not disturb the VEN's answer. */

@@ -105,7 +105,12 @@ export class NegotiationOrchestrator {
 
   constructor(core: VtnCore) {
     this.#core = core;
-    this.#unsubscribe = core.onReports((venID, reports) => this.#onReports(venID, reports));
+    const stopListening = core.onReports((venID, reports) => this.#onReports(venID, reports));
+    const stopChecking = core.checkReports((venID, report) => this.#projectionProblemOf(venID, report));
+    this.#unsubscribe = () => {
+      stopListening();
+      stopChecking();
+    };
   }
 
   /**
@@ -225,25 +230,27 @@ export class NegotiationOrchestrator {
     this.#unsubscribe();
   }
 
+  /** Why an uploaded projection cannot count (answered 454): malformed, or not shaped like its session. */
+  #projectionProblemOf(venID: string, report: OadrReport): string | undefined {
+    if (report.reportName !== NEGOTIATION_REPORT_NAME) return undefined;
+    let projection: ProjectedProfile | undefined;
+    try {
+      projection = readProjectionReport(report);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    const target = projection === undefined ? undefined : this.#byEvent.get(projection.sessionId);
+    if (projection === undefined || target === undefined || target.venID !== venID) return undefined;
+    return this.#projectionProblem(target.session, projection);
+  }
+
+  /** Takes the projections that passed #projectionProblemOf as the answers of their round. */
   #onReports(venID: string, reports: readonly OadrReport[]): void {
     for (const report of reports) {
-      if (report.reportName !== NEGOTIATION_REPORT_NAME) continue;
-      let projection: ProjectedProfile | undefined;
-      try {
-        projection = readProjectionReport(report);
-      } catch (error) {
-        this.#core.log.warn({ venID, err: error }, 'a malformed projection was ignored');
-        continue;
-      }
-      if (projection === undefined) continue;
-      const target = this.#byEvent.get(projection.sessionId);
-      if (target === undefined || target.venID !== venID) continue;
+      const projection = report.reportName === NEGOTIATION_REPORT_NAME ? readProjectionReport(report) : undefined;
+      const target = projection === undefined ? undefined : this.#byEvent.get(projection.sessionId);
+      if (projection === undefined || target === undefined || target.venID !== venID) continue;
       const running = target.session;
-      const problem = this.#projectionProblem(running, projection);
-      if (problem !== undefined) {
-        this.#core.log.warn({ venID, sessionID: running.spec.sessionID, round: projection.iteration }, `projection ignored: ${problem}`);
-        continue;
-      }
       if (projection.iteration !== running.round) continue; // late for an earlier round: the VEN's newer answer follows
       running.answers.set(venID, Float64Array.from(projection.profileKw));
       if (this.#waitingFor(running).length === 0) running.wake?.();

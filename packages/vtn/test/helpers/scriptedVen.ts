@@ -23,6 +23,8 @@ export interface ScriptedVenOptions {
   readonly projection?: boolean;
   /** Answer no round from this one on (the VEN falls silent). */
   readonly silentFrom?: number;
+  /** From this round on, answer with a projection one slot short (a broken VEN). */
+  readonly shortFrom?: number;
 }
 
 /**
@@ -38,6 +40,8 @@ export class ScriptedVen {
   readonly events = new Map<string, { modificationNumber: number; status: string }>();
   /** Rounds answered. */
   readonly rounds: number[] = [];
+  /** What the VTN answered each projection: response code and description. */
+  readonly answers: string[] = [];
   agreed: number[] | undefined;
   readonly model: VenModel;
   private reportRequestID: string | undefined;
@@ -119,7 +123,10 @@ export class ScriptedVen {
         rID: 'projection',
         startMs: round.startMs,
         slotMs: round.slotMs,
-        profileKw: Array.from(this.model.respond({ rho: round.rho, setpoint: round.targetKw, price: round.price })),
+        profileKw: Array.from(this.model.respond({ rho: round.rho, setpoint: round.targetKw, price: round.price })).slice(
+          0,
+          this.options.shortFrom !== undefined && round.iteration >= this.options.shortFrom ? SLOTS - 1 : SLOTS,
+        ),
         createdMs: T0,
       });
       // Events come before report requests in poll order: the first projection may wait for its request.
@@ -130,6 +137,7 @@ export class ScriptedVen {
 
   private async send(report: OadrReport): Promise<void> {
     const answer = await this.h.post('EiReport', { type: 'oadrUpdateReport', body: { requestID: `ur-${report.eiReportID ?? ''}`, oadrReport: [report], venID: this.venID } });
-    expect(expectType(answer.message, 'oadrUpdatedReport').eiResponse.responseCode).toBe('200');
+    const { responseCode, responseDescription } = expectType(answer.message, 'oadrUpdatedReport').eiResponse;
+    this.answers.push(`${responseCode} ${responseDescription ?? ''}`);
   }
 }

@@ -80,8 +80,8 @@ describe('the negotiation orchestrator', () => {
     expect(listed.json).toEqual([expect.objectContaining({ sessionID: record.sessionID, status: 'agreed', rounds: record.rounds })]);
   });
 
-  test('a VEN that falls silent keeps its last profile, is counted and leaves; the others still agree', async () => {
-    const vens = [new ScriptedVen(h, 0), new ScriptedVen(h, 1), new ScriptedVen(h, 2, { silentFrom: 3 })];
+  test('a VEN that falls silent, or sends broken projections (454), keeps its last profile, is counted and leaves; the others still agree', async () => {
+    const vens = [new ScriptedVen(h, 0), new ScriptedVen(h, 1), new ScriptedVen(h, 2, { silentFrom: 3 }), new ScriptedVen(h, 3, { shortFrom: 3 })];
     for (const ven of vens) await ven.register();
     const record = await negotiate(h, vens, {
       programID: 'community',
@@ -97,12 +97,18 @@ describe('the negotiation orchestrator', () => {
     const quiet = (record.members as { venID: string; status: string; missed: number; answered: number }[]).find((m) => m.venID === vens[2]!.venID);
     expect(quiet).toMatchObject({ status: 'left', missed: 2, answered: 3 });
     const rounds = (await h.admin('GET', `/admin/v1/negotiations/${record.sessionID}/rounds?from=3&limit=2`)).json as { round: number; silent: string[] }[];
-    expect(rounds.map((r) => [r.round, r.silent])).toEqual([
-      [3, [vens[2]!.venID]],
-      [4, [vens[2]!.venID]],
+    // A broken projection counts as no answer.
+    const quietOnes = [vens[2]!.venID, vens[3]!.venID].sort();
+    expect(rounds.map((r) => [r.round, [...r.silent].sort()])).toEqual([
+      [3, quietOnes],
+      [4, quietOnes],
     ]);
     // Its last profile stands in the agreement.
     expect((record.outcome as NegotiationOutcome).profiles[vens[2]!.venID]).toHaveLength(SLOTS);
+    const broken = (record.members as { venID: string; status: string; answered: number }[]).find((m) => m.venID === vens[3]!.venID);
+    expect(broken).toMatchObject({ status: 'left', answered: 3 });
+    expect(vens[3]!.answers.slice(2, 4)).toEqual(['200 OK', expect.stringMatching(/^454 report 0 .*23 slots, the session has 24/)]);
+    expect(vens[0]!.answers.every((a) => a === '200 OK')).toBe(true);
   });
 
   test('bad sessions are refused with the field named, and a cancelled session cancels its events', async () => {

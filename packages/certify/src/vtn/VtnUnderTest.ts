@@ -28,6 +28,8 @@ export type OperatorAction =
       readonly granularity: string;
       readonly reportBackDuration: string;
       readonly reportInterval?: { readonly dtstart: string; readonly duration: string };
+      /** The data points to report; all the VEN registered for the specifier when absent. */
+      readonly rIDs?: readonly string[];
     }
   | { readonly kind: 'cancelReport'; readonly venID: string; readonly reportRequestID: string; readonly reportToFollow: boolean }
   /** Publish a new event as described; the VTN chooses its eventID, which the harness learns from the distribute. */

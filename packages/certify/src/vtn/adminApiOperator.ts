@@ -12,8 +12,9 @@ function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string
   const ven = `/admin/v1/vens/${encodeURIComponent(action.venID)}`;
   switch (action.kind) {
     case 'requestReport': {
-      const { reportSpecifierID, granularity, reportBackDuration, reportInterval } = action;
-      return { method: 'POST', path: `${ven}/report-requests`, body: { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval }) } };
+      const { reportSpecifierID, granularity, reportBackDuration, reportInterval, rIDs } = action;
+      const body = { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval }), ...(rIDs === undefined ? {} : { rIDs }) };
+      return { method: 'POST', path: `${ven}/report-requests`, body };
     }
     case 'cancelReport':
       return { method: 'POST', path: `/admin/v1/report-requests/${encodeURIComponent(action.reportRequestID)}/cancel`, body: { reportToFollow: action.reportToFollow } };

@@ -11,7 +11,7 @@ import { checkEvent, freeSlot, knownEventIDs, newEvents, nextDelivery, priceEven
 import { ask, needsOperator } from './operatorPrompt.js';
 import { createOpt } from './optCases.js';
 import { ensureRegistered, respond, type DescribedEvent, type VtnUnderTest } from './VtnUnderTest.js';
-import { prepare } from './reportCases.js';
+import { prepare } from './reportExchange.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
 type Distribute = MessageBody<'oadrDistributeEvent'>;

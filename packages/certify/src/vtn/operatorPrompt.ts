@@ -29,7 +29,8 @@ export function promptText(action: OperatorAction): string {
     case 'requestReport': {
       const interval =
         action.reportInterval === undefined ? 'no reportInterval (one-shot)' : `reportInterval from ${action.reportInterval.dtstart} for ${action.reportInterval.duration} (PT0S: until cancelled)`;
-      return `request report ${action.reportSpecifierID} from VEN ${action.venID}: granularity ${action.granularity}, reportBackDuration ${action.reportBackDuration}, ${interval}`;
+      const points = action.rIDs === undefined ? '' : ` (only ${action.rIDs.join(', ')})`;
+      return `request report ${action.reportSpecifierID}${points} from VEN ${action.venID}: granularity ${action.granularity}, reportBackDuration ${action.reportBackDuration}, ${interval}`;
     }
     case 'createEvent':
       return `create an event for VEN ${action.venID}: ${describeEvent(action.event)}`;

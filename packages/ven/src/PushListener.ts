@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { decodePayload, encodePayload, OadrProtocolError, SERVICE_PATH_PREFIX, type OadrMessage, type ServiceName } from '@oadr-kit/protocol';
 import { createTlsServerOptions, type TlsCredential } from '@oadr-kit/security';
 import type { VenXmlSignature } from './VenOptions.js';
@@ -19,6 +20,8 @@ export interface PushListenerOptions {
   /** Handles one message; resolves with the synchronous reply, or undefined for an empty 200. */
   readonly handle: (service: ServiceName, message: OadrMessage, xml: string) => Promise<OadrMessage | undefined>;
   readonly refused: (error: VenError) => void;
+  /** Whether a client certificate (already chained to `ca`) is the VTN's; other parties get no payload. */
+  readonly trusted: (certificate: PeerCertificate) => boolean;
 }
 
 /**
@@ -70,6 +73,12 @@ export class PushListener {
     if (request.method !== 'POST') {
       request.resume();
       this.#refuse(response, 405, new VenError(VenErrorCode.PUSH_REFUSED, `push with method ${String(request.method)}`));
+      return;
+    }
+    const peer = (request.socket as TLSSocket).getPeerCertificate();
+    if (!this.#options.trusted(peer)) {
+      request.resume();
+      this.#refuse(response, 403, new VenError(VenErrorCode.PUSH_REFUSED, `a push from ${String(peer.subject?.CN ?? 'a party without a name')}, which is not the VTN this VEN registered with`));
       return;
     }
     const body = await readBody(request, this.#options.maxPayloadBytes);

@@ -35,6 +35,7 @@ import { TypedEmitter } from './TypedEmitter.js';
 import { NEGOTIATION_REPORT_CAPABILITY, resolveVenOptions, type ResolvedVenOptions, type VenClientOptions } from './VenOptions.js';
 import { VenError, VenErrorCode } from './VenError.js';
 import { VtnReportRequests, type VtnReportRequest } from './VtnReportRequests.js';
+import { VtnIdentity } from './VtnIdentity.js';
 import { VtnTransport } from './VtnTransport.js';
 
 type OptReason = Extract<OadrMessage, { type: 'oadrCreateOpt' }>['body']['optReason'];
@@ -129,6 +130,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   #clockOffsetMs = 0;
   #skewReported = false;
   #registrationHoldOffMs = 0;
+  #holdOffTimer: TimerHandle | undefined;
+  #vtnIdentity: VtnIdentity | undefined;
 
   constructor(options: VenClientOptions) {
     super();
@@ -193,6 +196,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       }
     }
     this.#evaluateEvents();
+    this.#vtnIdentity = new VtnIdentity(this.options.vtnUrl);
+    this.#vtnIdentity.start();
     const credential = await this.#loadCredential();
     this.#agent =
       this.options.dispatcher === undefined && credential !== undefined
@@ -231,6 +236,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
           return Promise.resolve(undefined);
         },
         refused: (error) => this.#report(error),
+        trusted: (certificate) => this.#vtnIdentity?.knows(certificate) ?? false,
       });
       const address = await this.#push.listen();
       this.#pushAddress = push.transportAddress ?? `https://${push.host ?? '127.0.0.1'}:${address.port}`;
@@ -252,6 +258,9 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
     await this.#reports.stop();
     if (this.#eventTimer !== undefined) this.options.clock.clearTimeout(this.#eventTimer);
     this.#eventTimer = undefined;
+    if (this.#holdOffTimer !== undefined) this.options.clock.clearTimeout(this.#holdOffTimer);
+    this.#holdOffTimer = undefined;
+    this.#vtnIdentity?.stop();
     await this.#push?.close();
     await this.#negotiator.stop();
     await this.#agent?.close();
@@ -570,8 +579,15 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
           return { type: 'oadrCanceledPartyRegistration', body: { eiResponse: error(ResponseCode.INVALID_ID, 'unknown registrationID', message.body.requestID) } };
         }
         await this.#forgetRegistration();
-        // The VTN ended the registration on purpose: ask again only after the longest backoff.
-        this.#registrationHoldOffMs = this.options.backoff.maxMs;
+        // The VTN ended the registration on purpose: ask again only after the longest backoff. A push
+        // VEN's loop sleeps until woken, so it is woken then; a pull VEN's loop takes the delay after this poll.
+        if (this.options.push === undefined) this.#registrationHoldOffMs = this.options.backoff.maxMs;
+        else {
+          this.#holdOffTimer = this.options.clock.setTimeout(() => {
+            this.#holdOffTimer = undefined;
+            this.#wake?.();
+          }, this.options.backoff.maxMs);
+        }
         this.emit('registrationCancelled', 'vtn');
         return {
           type: 'oadrCanceledPartyRegistration',

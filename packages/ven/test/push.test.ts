@@ -1,5 +1,5 @@
 import { request as httpsRequest } from 'node:https';
-import { createTlsClientOptions } from '@oadr-kit/security';
+import { createTlsClientOptions, issueCertificate } from '@oadr-kit/security';
 import { decodePayload, type OadrMessage } from '@oadr-kit/protocol';
 import { VenClient } from '../src/VenClient.js';
 import type { VenError } from '../src/VenError.js';
@@ -97,4 +97,31 @@ it('refuses a VTN whose certificate it does not trust, at the handshake', async 
   await sleep(20);
   expect(errors.map((e) => e.code)).toContain('OADR_ERR_VEN_PUSH_REFUSED');
   expect(vtn.count('oadrCreatedEvent')).toBe(0);
+});
+
+it('gives a party with a trusted certificate that is not its VTN no payload (TH N0_5080), and keeps serving its VTN', async () => {
+  const pki = testPki();
+  const pair = issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'other-vtn.test', issuer: pki.ca.intermediate, ipAddresses: ['127.0.0.1'] });
+  const other = { keyPem: pair.keyPem, certificatePem: pair.certificatePem + pki.ca.intermediate.certificatePem };
+  const before = vtn.received.length;
+  const answer = await vtn.push(address(), 'EiReport', { type: 'oadrRegisterReport', body: { requestID: 'stranger', oadrReport: [], venID: 'ven-assigned-1' } }, other);
+  expect(answer).toEqual({ status: 403, body: '' });
+  expect(errors.map((e) => e.message)).toEqual(['a push from other-vtn.test, which is not the VTN this VEN registered with']);
+  expect(vtn.received.length).toBe(before);
+  expect((await vtn.push(address(), 'EiEvent', vtn.distribute())).status).toBe(200);
+});
+
+it('cancelled by its VTN, registers again once the longest backoff has passed, though a push VEN never polls', async () => {
+  await ven.stop();
+  ven = new VenClient(venOptions(vtn, { push: { port: 0, host: '127.0.0.1' }, backoff: { initialMs: 50, maxMs: 200 } }));
+  await ven.start();
+  await ven.next('registered');
+  const registration = ven.registration!;
+  const before = vtn.received.length;
+  const canceled = await vtn.push(address(), 'EiRegisterParty', { type: 'oadrCancelPartyRegistration', body: { requestID: 'vtn-cancel', registrationID: registration.registrationID, venID: registration.venID } });
+  expect(decodePayload(canceled.body).message).toMatchObject({ type: 'oadrCanceledPartyRegistration', body: { eiResponse: { responseCode: '200' } } });
+  const started = Date.now();
+  await vtn.waitFor('oadrCreatePartyRegistration', () => true, before);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  await ven.next('registered');
 });

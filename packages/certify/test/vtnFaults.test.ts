@@ -113,4 +113,24 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     );
     expect(failing(results)).toEqual([expect.stringMatching(/^N1_0040_TH_VEN: oadrCancelPartyRegistration names registrationID "th-other", expected "\S+"$/)]);
   });
+
+  /** The report cases but the three that only wait out periodic deliveries: what a fault in a request or a cancellation can touch. */
+  const quickReports = VTN_REPORT_CASES.map((c) => c.id).filter((id) => !['R1_3020_TH_VEN', 'R1_3160_TH_VEN', 'R1_3027_TH_VEN'].includes(id));
+  const inPolledReportMessages = (rewrite: (body: string) => string): Fault => (service, answer) =>
+    service.endsWith('/OadrPoll') && /oadrCreateReport|oadrCancelReport/.test(answer.body) ? { ...answer, body: rewrite(answer.body) } : answer;
+
+  test('a VTN that drops reportToFollow from a cancellation fails R1_3045 and nothing else', async () => {
+    const results = await runAgainst(inPolledReportMessages((body) => body.replace('<pyld:reportToFollow>true</pyld:reportToFollow>', '<pyld:reportToFollow>false</pyld:reportToFollow>')), quickReports);
+    expect(failing(results)).toEqual(['R1_3045_TH_VEN: oadrCancelReport asks for no report to follow; the operator cancelled with one']);
+  });
+
+  test('a VTN that starts every report request at another time than asked fails the cases that ask for a start and nothing else', async () => {
+    const results = await runAgainst(
+      inPolledReportMessages((body) => body.replace(/(<ei:reportInterval><xcal:properties><xcal:dtstart><xcal:date-time>)[^<]*/g, '$12020-01-01T00:00:00Z')),
+      quickReports,
+    );
+    expect(failing(results)).toEqual(
+      ['R1_3025', 'R1_3030', 'R1_3130', 'R1_3140'].map((id) => expect.stringMatching(new RegExp(`^${id}_TH_VEN: reportInterval starts 2020-01-01T00:00:00Z, asked for \\S+$`))),
+    );
+  });
 });

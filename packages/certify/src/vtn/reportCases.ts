@@ -10,7 +10,7 @@ import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask, needsOperator } from './operatorPrompt.js';
 import { VTN_REPORT_SCHEDULE_CASES } from './reportScheduleCases.js';
-import { accept, cancelled, dataReport, deliver, prepare, requested, sleep, update } from './reportExchange.js';
+import { accept, acknowledgeCancel, cancellation, cancelled, dataReport, deliver, prepare, requested, sleep, update } from './reportExchange.js';
 import { answer, drainPolls, pollFor, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
@@ -90,12 +90,7 @@ async function acknowledgeRiding(ven: HarnessVen, cancel: MessageBody<'oadrCance
   if (cancel.reportRequestID.join() !== reportRequestID) {
     throw new CaseFailure(`the piggy-backed oadrCancelReport names ${cancel.reportRequestID.join(', ')}, expected only the delivered ${reportRequestID}`);
   }
-  const acknowledged = await ven.exchange(
-    'EiReport',
-    { type: 'oadrCanceledReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, oadrPendingReports: [], venID: ven.venID() } },
-    'oadrResponse',
-  );
-  expectCode('oadrResponse to the oadrCanceledReport of the piggy-backed cancellation', acknowledged.eiResponse.responseCode, '200');
+  await acknowledgeCancel(ven, cancel, [], 'the oadrCanceledReport of the piggy-backed cancellation');
 }
 
 export const R1_3040: VtnCase = {
@@ -121,15 +116,8 @@ export const R1_3045: VtnCase = {
   async run(context, signal) {
     const { ven, status, request } = await runningStatusReport(context, signal);
     await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: request.reportRequestID, reportToFollow: true });
-    const cancel = await pollFor(ven, 'oadrCancelReport', signal);
-    if (!cancel.reportRequestID.includes(request.reportRequestID)) throw new CaseFailure(`oadrCancelReport names ${cancel.reportRequestID.join(', ')}, expected ${request.reportRequestID}`);
-    if (!cancel.reportToFollow) throw new CaseFailure('oadrCancelReport asks for no report to follow; the operator cancelled with one');
-    const reply = await ven.exchange(
-      'EiReport',
-      { type: 'oadrCanceledReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, oadrPendingReports: [request.reportRequestID], venID: ven.venID() } },
-      'oadrResponse',
-    );
-    expectCode('oadrResponse to oadrCanceledReport', reply.eiResponse.responseCode, '200');
+    // The VEN still owes the last report, so the request stays pending in its acknowledgement.
+    await acknowledgeCancel(ven, await cancellation(ven, request.reportRequestID, true, signal), [request.reportRequestID]);
     const last = await update(ven, dataReport(request, status, Date.now() - 1_000, 1));
     expectCode('oadrUpdatedReport for the report to follow', last.eiResponse.responseCode, '200');
     // Confirming the cancellation on this answer is redundant but allowed; the VEN acknowledges it again.

@@ -159,17 +159,29 @@ export async function deliver(ven: HarnessVen, report: OadrReport): Promise<void
   if (reply.oadrCancelReport !== undefined) throw new CaseFailure(`the VTN cancelled ${reply.oadrCancelReport.reportRequestID.join(', ')} though nobody asked it to`);
 }
 
-/** Waits for the oadrCancelReport the operator asked for, answers it and requires the VTN's 200. */
-export async function cancelled(ven: HarnessVen, reportRequestID: string, pendingAfter: readonly string[], signal: AbortSignal): Promise<void> {
-  const cancel = await pollFor(ven, 'oadrCancelReport', signal);
-  if (!cancel.reportRequestID.includes(reportRequestID)) throw new CaseFailure(`oadrCancelReport names ${cancel.reportRequestID.join(', ')}, expected ${reportRequestID}`);
-  if (cancel.reportToFollow) throw new CaseFailure('oadrCancelReport asks for a report to follow; the operator cancelled without one');
+/** Answers an oadrCancelReport with oadrCanceledReport 200 and the pending list; the VTN must acknowledge. */
+export async function acknowledgeCancel(ven: HarnessVen, cancel: MessageBody<'oadrCancelReport'>, pendingAfter: readonly string[], what = 'oadrCanceledReport'): Promise<void> {
   const reply = await ven.exchange(
     'EiReport',
     { type: 'oadrCanceledReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, oadrPendingReports: [...pendingAfter], venID: ven.venID() } },
     'oadrResponse',
   );
-  expectCode('oadrResponse to oadrCanceledReport', reply.eiResponse.responseCode, '200');
+  expectCode(`oadrResponse to ${what}`, reply.eiResponse.responseCode, '200');
+}
+
+/** Waits for the oadrCancelReport the operator asked for, checks it names the request and whether a report is to follow. */
+export async function cancellation(ven: HarnessVen, reportRequestID: string, reportToFollow: boolean, signal: AbortSignal): Promise<MessageBody<'oadrCancelReport'>> {
+  const cancel = await pollFor(ven, 'oadrCancelReport', signal);
+  if (!cancel.reportRequestID.includes(reportRequestID)) throw new CaseFailure(`oadrCancelReport names ${cancel.reportRequestID.join(', ')}, expected ${reportRequestID}`);
+  if (cancel.reportToFollow !== reportToFollow) {
+    throw new CaseFailure(reportToFollow ? 'oadrCancelReport asks for no report to follow; the operator cancelled with one' : 'oadrCancelReport asks for a report to follow; the operator cancelled without one');
+  }
+  return cancel;
+}
+
+/** Waits for the oadrCancelReport the operator asked for (no report to follow), answers it and requires the VTN's 200. */
+export async function cancelled(ven: HarnessVen, reportRequestID: string, pendingAfter: readonly string[], signal: AbortSignal): Promise<void> {
+  await acknowledgeCancel(ven, await cancellation(ven, reportRequestID, false, signal), pendingAfter);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -69,6 +69,8 @@ const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
 export class HarnessVtn {
   readonly vtnID: string;
   readonly model: ExchangeModel;
+  /** (push) Whether the VEN is configured to poll as well, so its polls are no breach. */
+  readonly pushVenPolls: boolean;
   /** Events answered to oadrRequestEvent. */
   events: OadrEvent[] = [];
   /** Report requests to piggy-back on the next oadrRegisteredReport (TH R1_3060), then cleared. */
@@ -90,6 +92,7 @@ export class HarnessVtn {
   constructor(private readonly options: HarnessVtnOptions) {
     this.vtnID = options.vtnID ?? 'oadr-certify-vtn';
     this.model = options.model ?? 'pull';
+    this.pushVenPolls = options.pushVenPolls ?? false;
     this.server = createServer(createTlsServerOptions({ credentials: options.credentials, ca: options.ca }), (req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -230,7 +233,7 @@ export class HarnessVtn {
       return undefined;
     }
     this.record(service, message);
-    if (message.type === 'oadrPoll' && this.model === 'push' && this.options.pushVenPolls !== true) {
+    if (message.type === 'oadrPoll' && this.model === 'push' && !this.pushVenPolls) {
       this.problems.push({ seq: this.log.length - 1, text: 'a VEN registered for push sent oadrPoll (CHECKLIST 2.1, TH Poll_PUSH)' });
     }
     const answer = this.answer(message);
@@ -249,6 +252,26 @@ export class HarnessVtn {
 
   private wake(): void {
     for (const wake of [...this.waiters]) wake();
+  }
+
+  /**
+   * POSTs a message to the push VEN's transport address as another party, with `credential`, and
+   * returns the raw answer: what the VEN tells a party it never registered with (TH N0_5080).
+   */
+  async pushAs(credential: TlsCredential, message: OadrMessage): Promise<{ status: number; body: string }> {
+    const address = this.transportAddress;
+    const service = PUSH_SERVICE[message.type];
+    if (address === undefined || service === undefined) throw new CaseFailure(`the VEN registered no oadrTransportAddress to push ${message.type} to`);
+    const agent = new Agent({ connect: createTlsClientOptions({ credentials: [credential], ca: this.options.ca, checkServerHostname: false }) });
+    try {
+      const answer = await request(`${address.replace(/\/$/, '')}${SERVICE_PATH_PREFIX}/${service}`, { method: 'POST', body: encodePayload(message), headers: { 'content-type': 'application/xml' }, dispatcher: agent });
+      return { status: answer.statusCode, body: await answer.body.text() };
+    } catch {
+      // A VEN that refuses the handshake or drops the connection gave the party nothing.
+      return { status: 0, body: '' };
+    } finally {
+      await agent.close();
+    }
   }
 
   /** POSTs one message to the push VEN and records its synchronous answer; what goes wrong is a problem of the run. */
@@ -317,7 +340,8 @@ export class HarnessVtn {
             ...(this.registration === undefined ? {} : this.registration),
             vtnID: this.vtnID,
             oadrProfiles: [{ oadrProfileName: '2.0b', oadrTransports: ['simpleHttp'] }],
-            oadrRequestedOadrPollFreq: this.options.pollFrequency ?? 'PT1S',
+            // A push VEN does not poll: it is told no frequency.
+            ...(this.model === 'push' ? {} : { oadrRequestedOadrPollFreq: this.options.pollFrequency ?? 'PT1S' }),
           },
         };
       }

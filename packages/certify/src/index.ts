@@ -1,4 +1,4 @@
-export { CaseFailure, type CaseOutcome, type CaseResult, type CertificationCase, type DeviceRole, type ExchangeModel } from './CertificationCase.js';
+export { CaseFailure, CaseSkipped, type CaseOutcome, type CaseResult, type CertificationCase, type DeviceRole, type ExchangeModel } from './CertificationCase.js';
 export { matchesSelector, runCases, summarize, type RunCasesOptions } from './runCases.js';
 export { junitXml } from './report/junitXml.js';
 export { summaryHtml, summaryTable } from './report/summary.js';
@@ -16,3 +16,5 @@ export { ask, withoutOperator, type OptWindow, type VenOperatorAction, type VenO
 export { VEN_EVENT_CASES } from './ven/eventCases.js';
 export { VEN_OPT_CASES } from './ven/optCases.js';
 export { VEN_CANCEL_CASES } from './ven/registrationCases.js';
+export { A_E0_0290_VEN, N0_5080_VEN, VEN_PUSH_CASES } from './ven/pushCases.js';
+export { inModel, pushCaseId } from './ven/models.js';

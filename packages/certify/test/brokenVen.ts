@@ -1,4 +1,7 @@
+import { encodePayload, SERVICE_PATH_PREFIX } from '@oadr-kit/protocol';
+import { createTlsClientOptions } from '@oadr-kit/security';
 import { silentLogger, VenClient, type VenClientOptions } from '@oadr-kit/ven';
+import { Agent, request } from 'undici';
 import { HarnessVtn, runCases, type CertificationCase, type ExchangeModel, type VenUnderTest } from '../src/index.js';
 import { startFaultyProxy, type Fault, type RequestFault } from './faultyProxy.js';
 import { fastReporting, testPki } from './pki.js';
@@ -14,10 +17,35 @@ export interface BrokenVenRun {
   readonly select?: readonly string[];
   readonly model?: ExchangeModel;
   readonly venOptions?: Partial<VenClientOptions>;
+  /** (push) The VEN also polls every 100 ms, as a push VEN must not unless configured to. */
+  readonly strayPolls?: boolean;
+  /** (push) Tell the harness VTN the VEN is configured to poll as well. */
+  readonly pushVenPolls?: boolean;
 }
 
 const pki = testPki();
 const venCredential = pki.ven('ven-under-test');
+
+/**
+ * Our VEN as a device under test, pointed at `vtnUrl`: fast reporting, a short backoff (cancelled by
+ * the VTN in N1_0040, it registers again within the case's wait) and, for push, a listener on 127.0.0.1.
+ */
+export function ourVen(vtnUrl: string, model: ExchangeModel, overrides: Partial<VenClientOptions> = {}): VenClient {
+  return new VenClient({
+    vtnUrl,
+    venName: 'ven-under-test',
+    tls: { certPem: venCredential.certificatePem, keyPem: venCredential.keyPem, caPem: pki.ca },
+    pollIntervalMs: 100,
+    logger: silentLogger,
+    backoff: { initialMs: 100, maxMs: 300 },
+    ...(model === 'push' ? { push: { port: 0, host: '127.0.0.1' } } : {}),
+    ...fastReporting,
+    ...overrides,
+  });
+}
+
+/** The PKI our VEN and the harness share in these tests. */
+export const sharedPki = pki;
 
 /**
  * Our VEN behind a mutual-TLS proxy that injects one defect into what it sends or receives, run
@@ -25,7 +53,7 @@ const venCredential = pki.ven('ven-under-test');
  */
 export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
   const model = run.model ?? 'pull';
-  const vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, pollFrequency: 'PT0S', model, roundMs: 300 });
+  const vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, pollFrequency: 'PT0S', model, roundMs: 300, pushVenPolls: run.pushVenPolls ?? false });
   await vtn.start();
   const proxy = await startFaultyProxy({
     target: vtn.url,
@@ -35,17 +63,15 @@ export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
     requestFault: run.requestFault ?? ((_service, body) => body),
     ...(run.fault === undefined ? {} : { fault: run.fault }),
   });
-  const ven = new VenClient({
-    vtnUrl: proxy.url,
-    venName: 'ven-under-test',
-    tls: { certPem: venCredential.certificatePem, keyPem: venCredential.keyPem, caPem: pki.ca },
-    pollIntervalMs: 100,
-    logger: silentLogger,
-    backoff: { initialMs: 100, maxMs: 300 },
-    ...(model === 'push' ? { push: { port: 0, host: '127.0.0.1' } } : {}),
-    ...fastReporting,
-    ...run.venOptions,
-  });
+  const ven = ourVen(proxy.url, model, run.venOptions);
+  const poller = new Agent({ connect: createTlsClientOptions({ credentials: [venCredential], ca: pki.ca, servername: 'localhost' }) });
+  const poll = async (): Promise<void> => {
+    const venID = ven.registration?.venID;
+    if (venID === undefined) return;
+    const answer = await request(`${vtn.url}${SERVICE_PATH_PREFIX}/OadrPoll`, { method: 'POST', body: encodePayload({ type: 'oadrPoll', body: { venID } }), headers: { 'content-type': 'application/xml' }, dispatcher: poller });
+    await answer.body.text();
+  };
+  const polling = run.strayPolls === true ? setInterval(() => void poll().catch(() => undefined), 100) : undefined;
   try {
     const registered = ven.next('registered');
     await ven.start();
@@ -53,6 +79,8 @@ export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
     const results = await runCases(run.cases, { vtn, operator: venOperatorOf(ven) }, { timeoutMs: 5_000, ...(run.select === undefined ? {} : { select: run.select }) });
     return results.filter((r) => r.outcome !== 'passed' && r.reason !== 'not selected').map((r) => `${r.id}: ${r.reason}`);
   } finally {
+    clearInterval(polling);
+    await poller.close();
     await ven.stop();
     await proxy.close();
     await vtn.close();

@@ -1,27 +1,17 @@
-import { silentLogger, VenClient } from '@oadr-kit/ven';
+import type { VenClient } from '@oadr-kit/ven';
 import { HarnessVtn, runCases, summaryTable, VEN_PULL_CASES } from '../src/index.js';
-import { fastReporting, testPki } from './pki.js';
+import { ourVen, sharedPki } from './brokenVen.js';
 import { venOperatorOf } from './venOperator.js';
 
 describe('the VEN pull suite against our own VEN over mutual TLS', () => {
-  const pki = testPki();
-  const venCredential = pki.ven('ven-under-test');
+  const pki = sharedPki;
   let vtn: HarnessVtn;
   let ven: VenClient;
 
   beforeAll(async () => {
     vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, pollFrequency: 'PT0S' });
     await vtn.start();
-    ven = new VenClient({
-      vtnUrl: vtn.url,
-      venName: 'ven-under-test',
-      tls: { certPem: venCredential.certificatePem, keyPem: venCredential.keyPem, caPem: pki.ca },
-      pollIntervalMs: 200,
-      logger: silentLogger,
-      // Cancelled by the VTN (N1_0040), it registers again within the case's wait.
-      backoff: { initialMs: 100, maxMs: 500 },
-      ...fastReporting,
-    });
+    ven = ourVen(vtn.url, 'pull');
     const registered = ven.next('registered');
     await ven.start();
     await registered;

@@ -1,4 +1,5 @@
 import type { MessageBody, OadrEvent } from '@oadr-kit/protocol';
+import type { TlsCredential } from '@oadr-kit/security';
 import { CaseFailure } from '../CertificationCase.js';
 import type { HarnessVtn } from '../HarnessVtn.js';
 
@@ -13,6 +14,8 @@ export interface VenUnderTest {
    * `action`. Cases that need it are skipped without it.
    */
   readonly operator?: (prompt: VenOperatorPrompt) => Promise<void>;
+  /** (push) A certificate chaining to a CA the VEN trusts, of a party it never registered with (N0_5080). */
+  readonly stranger?: TlsCredential;
 }
 
 /** One availability window of an opt schedule, as RFC 5545 texts (duration PT0S: open-ended). */

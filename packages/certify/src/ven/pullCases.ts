@@ -6,6 +6,7 @@
 import { formatDateTime } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { VEN_EVENT_CASES } from './eventCases.js';
+import { inModel } from './models.js';
 import { VEN_OPT_CASES } from './optCases.js';
 import { N1_0065_VEN, N1_0070_VEN, VEN_CANCEL_CASES } from './registrationCases.js';
 import { VEN_REPORT_CASES } from './reportCases.js';
@@ -147,8 +148,8 @@ export const E1_RESPONSE_NEVER: VenCase = {
   },
 };
 
-/** The VEN pull suite in the order a session runs it; the cases that end the registration come last. */
-export const VEN_PULL_CASES: readonly VenCase[] = [
+/** Every VEN case as written once, in the order a session runs them; the cases that end the registration come last. */
+export const VEN_CASE_BODIES: readonly VenCase[] = [
   N1_0020_VEN,
   N1_0065_VEN,
   N1_0070_VEN,
@@ -163,3 +164,6 @@ export const VEN_PULL_CASES: readonly VenCase[] = [
   ...VEN_REPORT_CASES,
   ...VEN_CANCEL_CASES,
 ];
+
+/** The VEN pull suite: every case, skipped against a harness VTN in push mode. */
+export const VEN_PULL_CASES: readonly VenCase[] = VEN_CASE_BODIES.map((c) => inModel(c, 'pull'));

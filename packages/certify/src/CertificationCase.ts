@@ -34,6 +34,14 @@ export class CaseFailure extends Error {
   }
 }
 
+/** The case could not go on for a reason that is nobody's fault (e.g. the operator chose to skip a step): reported skipped. */
+export class CaseSkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CaseSkipped';
+  }
+}
+
 export type CaseOutcome = 'passed' | 'failed' | 'error' | 'timeout' | 'skipped';
 
 export interface CaseResult {

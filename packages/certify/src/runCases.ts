@@ -1,4 +1,4 @@
-import { CaseFailure, type CaseResult, type CertificationCase } from './CertificationCase.js';
+import { CaseFailure, CaseSkipped, type CaseResult, type CertificationCase } from './CertificationCase.js';
 
 export interface RunCasesOptions {
   /** Case ids or patterns with `*` (e.g. `N1_*`, `E1_1020_TH_VEN`); all cases when empty. */
@@ -62,6 +62,7 @@ async function runOne<Context>(testCase: CertificationCase<Context>, context: Co
   } catch (error) {
     const durationMs = now() - started;
     if (error instanceof CaseFailure) return { ...base, outcome: 'failed', reason: error.message, findings: error.findings, durationMs };
+    if (error instanceof CaseSkipped) return { ...base, outcome: 'skipped', reason: error.message, findings: [], durationMs };
     const reason = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
     return { ...base, outcome: 'error', reason, findings: [], durationMs };
   } finally {

@@ -1,5 +1,5 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { CaseFailure, junitXml, matchesSelector, runCases, summarize, summaryHtml, summaryTable, type CertificationCase } from '../src/index.js';
+import { CaseFailure, CaseSkipped, junitXml, matchesSelector, runCases, summarize, summaryHtml, summaryTable, type CertificationCase } from '../src/index.js';
 
 type Log = string[];
 
@@ -71,6 +71,13 @@ describe('runCases', () => {
     const needsLog = { ...testCase('N1_0080_TH_VEN', async () => undefined), unavailable: (log: Log) => (log.length === 0 ? 'needs a log line' : undefined) };
     expect((await runCases([needsLog], []))[0]).toMatchObject({ outcome: 'skipped', reason: 'needs a log line' });
     expect((await runCases([needsLog], ['x']))[0]).toMatchObject({ outcome: 'passed' });
+  });
+
+  test('a case that gives up with CaseSkipped is reported skipped with the reason', async () => {
+    const skipping = testCase('N1_0040_TH_VEN', async () => {
+      throw new CaseSkipped('the operator skipped: cancel the registration of VEN v');
+    });
+    expect((await runCases([skipping], []))[0]).toMatchObject({ outcome: 'skipped', reason: 'the operator skipped: cancel the registration of VEN v' });
   });
 
   test('a run where everything passes or is skipped is ok', async () => {

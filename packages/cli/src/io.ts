@@ -4,8 +4,10 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   /** The working directory relative paths are resolved against. */
   readonly cwd: string;
+  /** Where a command reads a person's answers (oadr certify vtn's operator prompts); absent when nobody can answer. */
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), stdin: process.stdin };
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { initDevPki, issueVenCertificate, issueVtnCertificate } from '@oadr-kit/security';
 import { silentLogger, VenClient } from '@oadr-kit/ven';
 import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
@@ -43,8 +44,8 @@ describe('oadr certify vtn', () => {
       ['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--stranger-cert', 'pki/stranger.chain.pem', '--stranger-key', 'pki/stranger.key.pem', '--junit', 'vtn.xml', '--html', 'vtn.html'],
       cwd,
     );
-    // The report cases need an operator to make the VTN request reports; the CLI has none, so they are skipped.
-    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('12 passed, 0 failed, 0 errors, 6 skipped') });
+    // The event, report and operator-started registration cases need an operator; without a terminal, script or admin API there is none.
+    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('18 passed, 0 failed, 0 errors, 36 skipped') });
     expect(out).toMatch(/R1_3010_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+needs an operator/);
     expect(err).toMatch(/^pass {2}N1_0010_TH_VEN$/m);
     expect(XMLValidator.validate(readFileSync(join(cwd, 'vtn.xml'), 'utf8'))).toBe(true);
@@ -54,7 +55,7 @@ describe('oadr certify vtn', () => {
   test('--select runs only the matching cases', async () => {
     const { code, out } = await run(['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0010_TH_VEN,G1_*'], cwd);
     expect(code).toBe(0);
-    expect(out).toContain('2 passed, 0 failed, 0 errors, 16 skipped');
+    expect(out).toContain('2 passed, 0 failed, 0 errors, 52 skipped');
     expect(out).toMatch(/N1_0080_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+not selected/);
   });
 
@@ -62,6 +63,72 @@ describe('oadr certify vtn', () => {
     const { code, out } = await run(['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness'), '--select', 'N1_0080_TH_VEN'], cwd);
     expect(code).toBe(0);
     expect(out).toMatch(/N1_0080_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+needs a second certificate the VTN never registered/);
+  });
+
+  const base = () => ['certify', 'vtn', '--target', vtn.url, '--ca', 'pki/ca-bundle.pem', ...pki('harness')];
+
+  test('--admin-url/--admin-token carry out the operator steps through our VTN\'s admin API', async () => {
+    const { code, out } = await run([...base(), '--admin-url', vtn.adminUrl, '--admin-token', 'certify-token-0123456789', '--select', 'E1_1030_TH_VEN,R1_3010_TH_VEN,N1_0040_TH_VEN'], cwd);
+    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('3 passed, 0 failed, 0 errors, 51 skipped') });
+  });
+
+  test('--operator-script runs once per step with the step as JSON on stdin; exit 0 means done, another exit fails the case', async () => {
+    // The script asks our VTN's admin API for what the step says, and keeps a copy of each step.
+    writeFileSync(
+      join(cwd, 'operator.js'),
+      `let d = '';
+process.stdin.on('data', (c) => (d += c)).on('end', async () => {
+  require('fs').appendFileSync('steps.jsonl', d + '\\n');
+  const { action } = JSON.parse(d);
+  if (action.kind !== 'requestReregistration') process.exit(3);
+  const r = await fetch('${vtn.adminUrl}/admin/v1/vens/' + action.venID + '/reregister', { method: 'POST', headers: { authorization: 'Bearer certify-token-0123456789' } });
+  process.exit(r.ok ? 0 : 1);
+});`,
+    );
+    const { code, out } = await run([...base(), '--operator-script', 'node operator.js', '--select', 'N1_0050_TH_VEN,N1_0040_TH_VEN'], cwd);
+    expect(code).toBe(1);
+    expect(out).toMatch(/N1_0050_TH_VEN\s+PASSED/);
+    expect(out).toMatch(/N1_0040_TH_VEN\s+ERROR\s+[\d.]+ s\s+Error: operator script exited with 3/);
+    const steps = readFileSync(join(cwd, 'steps.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; action: { kind: string } });
+    expect(steps.map((step) => step.action.kind)).toEqual(['requestReregistration', 'cancelRegistration']);
+    expect(steps[1]!.text).toMatch(/^cancel the registration of VEN \S+$/);
+  });
+
+  test('with a terminal on stdin each step is prompted: Enter once done, "skip" skips the case', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    let out = '';
+    let err = '';
+    let prompts = 0;
+    const code = await runCli([...base(), '--select', 'N1_0050_TH_VEN,E1_1020_TH_VEN'], {
+      cwd,
+      stdin,
+      stdout: { write: (t: string) => (out += t) },
+      stderr: {
+        write: (t: string) => {
+          err += t;
+          const venID = /operator: ask VEN (\S+) to register again/.exec(t)?.[1];
+          if (venID !== undefined) {
+            prompts++;
+            void vtn.app.core.requestReregistration(venID).then(() => stdin.write('\n'));
+          } else if (t.includes('operator: create an event')) {
+            prompts++;
+            stdin.write('skip\n');
+          }
+        },
+      },
+    });
+    expect({ code, prompts }).toEqual({ code: 0, prompts: 2 });
+    expect(err).toContain('press Enter when done, or type skip');
+    expect(out).toMatch(/N1_0050_TH_VEN\s+PASSED/);
+    expect(out).toMatch(/E1_1020_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+the operator skipped: create an event for VEN \S+: market context/);
+  });
+
+  test.each([
+    [['--admin-url', 'http://127.0.0.1:1'], /give both --admin-url and --admin-token/],
+    [['--newcomer-cert', 'pki/harness.chain.pem'], /give both --newcomer-cert and --newcomer-key/],
+  ])('%j alone is a usage error', async (extra, message) => {
+    const { code, err } = await run([...base(), ...extra], cwd);
+    expect({ code, err }).toEqual({ code: 2, err: expect.stringMatching(message) });
   });
 
   test('a VTN that cannot be reached makes the selected case an error and exits 1', async () => {

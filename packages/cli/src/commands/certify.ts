@@ -1,9 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HarnessVen, HarnessVtn, junitXml, runCases, summarize, summaryHtml, summaryTable, VEN_PULL_CASES, VTN_PULL_CASES, type CaseResult } from '@oadr-kit/certify';
+import {
+  adminApiOperator,
+  HarnessVen,
+  HarnessVtn,
+  junitXml,
+  runCases,
+  summarize,
+  summaryHtml,
+  summaryTable,
+  VEN_PULL_CASES,
+  VTN_PULL_CASES,
+  type CaseResult,
+  type OperatorPrompt,
+} from '@oadr-kit/certify';
 import { numberOption, parseOptions } from '../args.js';
 import { CliUsageError, ExitCode } from '../CliError.js';
 import type { CliIo } from '../io.js';
+import { consoleOperator, scriptOperator } from './certifyOperator.js';
 
 export const CERTIFY_HELP = `Usage: oadr certify vtn --target <url> --cert <pem> --key <pem> --ca <pem> [options]
        oadr certify ven --listen <host:port> --cert <pem> --key <pem> --ca <pem> [options]
@@ -24,6 +38,15 @@ Options:
   --stranger-cert, --stranger-key <pem>
                           (vtn) a second certificate the VTN never registered (case N1_0080;
                           without it that case is skipped)
+  --newcomer-cert, --newcomer-key <pem>
+                          (vtn) a certificate the VTN has never seen, registered under a venID
+                          the operator pre-allocates (case N1_0025)
+  --operator-script <cmd> (vtn) run <cmd> in a shell for each operator step (create an event,
+                          request a report, ...) with {"text","action"} JSON on stdin; exit 0
+                          means done. Without it, and with a terminal on stdin, each step is
+                          printed and the run waits for Enter (or "skip")
+  --admin-url <url>, --admin-token <token>
+                          (vtn) carry out the operator steps through an oadr-kit VTN's admin API
   --select <ids>          comma-separated case ids or patterns (e.g. N1_*,E1_1050_TH_VEN)
   --timeout <s>           limit per case in seconds (default 30)
   --junit <file>          write JUnit XML
@@ -48,6 +71,11 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
     ca: 'string',
     'stranger-cert': 'string',
     'stranger-key': 'string',
+    'newcomer-cert': 'string',
+    'newcomer-key': 'string',
+    'operator-script': 'string',
+    'admin-url': 'string',
+    'admin-token': 'string',
     select: 'string',
     timeout: 'string',
     junit: 'string',
@@ -68,20 +96,46 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
   const strangerCert = values['stranger-cert'];
   const strangerKey = values['stranger-key'];
   if ((strangerCert === undefined) !== (strangerKey === undefined)) throw new CliUsageError(`${command}: give both --stranger-cert and --stranger-key, or neither`);
+  const newcomerCert = values['newcomer-cert'];
+  const newcomerKey = values['newcomer-key'];
+  if ((newcomerCert === undefined) !== (newcomerKey === undefined)) throw new CliUsageError(`${command}: give both --newcomer-cert and --newcomer-key, or neither`);
+  if ((values['admin-url'] === undefined) !== (values['admin-token'] === undefined)) throw new CliUsageError(`${command}: give both --admin-url and --admin-token, or neither`);
+  const operator = vtnOperator(values, io);
   const ven = harness('oadr-certify', 'cert', values.cert, 'key', values.key);
   const stranger = strangerCert === undefined ? undefined : harness('oadr-certify-stranger', 'stranger-cert', strangerCert, 'stranger-key', strangerKey);
+  const newcomer = newcomerCert === undefined ? undefined : harness('oadr-certify-newcomer', 'newcomer-cert', newcomerCert, 'newcomer-key', newcomerKey);
   const select = values.select?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   try {
-    const results = await runCases(VTN_PULL_CASES, stranger === undefined ? { ven } : { ven, stranger }, {
+    const context = { ven, ...(stranger === undefined ? {} : { stranger }), ...(newcomer === undefined ? {} : { newcomer }), ...(operator === undefined ? {} : { operator: operator.operator }) };
+    const results = await runCases(VTN_PULL_CASES, context, {
       timeoutMs,
       ...(select === undefined ? {} : { select }),
       onResult: (r) => progressLine(r, io),
     });
     return report('oadr certify vtn (pull)', results, values, io);
   } finally {
+    operator?.close();
     await ven.close();
     await stranger?.close();
+    await newcomer?.close();
   }
+}
+
+/**
+ * Who carries out the steps only the VTN's operator can start: its admin API (an oadr-kit VTN), a
+ * script, or a person at this terminal. None when stdin is no terminal and nothing else is given.
+ */
+function vtnOperator(
+  values: { 'admin-url'?: string | undefined; 'admin-token'?: string | undefined; 'operator-script'?: string | undefined },
+  io: CliIo,
+): { operator: (prompt: OperatorPrompt) => Promise<void>; close(): void } | undefined {
+  const adminUrl = values['admin-url'];
+  const adminToken = values['admin-token'];
+  if (adminUrl !== undefined && adminToken !== undefined) return { operator: adminApiOperator({ url: adminUrl, token: adminToken }), close: () => undefined };
+  const script = values['operator-script'];
+  if (script !== undefined) return { operator: scriptOperator(script, io.cwd), close: () => undefined };
+  if (io.stdin?.isTTY === true) return consoleOperator(io, io.stdin);
+  return undefined;
 }
 
 /** One line per finished case on stderr, so a long run shows where it is. */

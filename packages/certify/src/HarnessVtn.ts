@@ -193,13 +193,13 @@ export class HarnessVtn {
   }
 
   /** Like waitFor, but gives up after `count` rounds and then resolves undefined. */
-  async within<K extends MessageType>(type: K, from: number, count: number, signal: AbortSignal): Promise<MessageBody<K> | undefined> {
+  async within<K extends MessageType>(type: K, from: number, count: number, signal: AbortSignal, match: (body: MessageBody<K>) => boolean = () => true): Promise<MessageBody<K> | undefined> {
     const limit = new AbortController();
     const stop = (): void => limit.abort();
     const timer = setTimeout(stop, count * (this.options.roundMs ?? 1_000));
     signal.addEventListener('abort', stop, { once: true });
     try {
-      return await this.waitFor(type, from, limit.signal);
+      return await this.waitFor(type, from, limit.signal, match);
     } catch (error) {
       if (signal.aborted || !(error instanceof CaseFailure)) throw error;
       return undefined;

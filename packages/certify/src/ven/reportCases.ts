@@ -267,7 +267,7 @@ export const R1_3060_VEN: VenCase = {
   title: 'A report request piggy-backed on oadrRegisteredReport is answered with oadrCreatedReport 200 and run',
   ...pull,
   checks: ['CHECKLIST 4.2 (oadrRegisteredReport may carry requests)', 'TH R0_8060'],
-  async run({ vtn }, signal) {
+  async run({ vtn, pollsToAnswer }, signal) {
     const { venID, status } = registered(vtn);
     const metadata: OadrReportRequest = {
       reportRequestID: `th-metadata-${nextRequestNumber()}`,
@@ -278,7 +278,8 @@ export const R1_3060_VEN: VenCase = {
     const { created, from } = await create(vtn, venID, [metadata], signal);
     expectCode('oadrCreatedReport (METADATA)', created.eiResponse.responseCode, '200');
     await vtn.waitFor('oadrRegisterReport', from, signal);
-    const answered = await vtn.waitFor('oadrCreatedReport', from, signal, (b) => b !== created);
+    const answered = await vtn.within('oadrCreatedReport', from, (pollsToAnswer ?? 2) + 1, signal, (b) => b !== created);
+    if (answered === undefined) throw new CaseFailure('the VEN did not answer the report request piggy-backed on oadrRegisteredReport (no oadrCreatedReport)');
     expectCode('oadrCreatedReport (piggy-backed request)', answered.eiResponse.responseCode, '200');
     const [report] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
     checkDelivery(report!, request, status);

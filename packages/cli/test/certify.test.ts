@@ -162,7 +162,7 @@ describe('oadr certify ven', () => {
     let out = '';
     let err = '';
     let ven: VenClient | undefined;
-    const running = runCli(['certify', 'ven', '--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '20', '--junit', 'ven.xml', '--select', 'N1_*,E1_*,A_E1_*'], {
+    const running = runCli(['certify', 'ven', '--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '20', '--junit', 'ven.xml', '--select', 'N1_0020_TH_VTN,N1_0030_TH_VTN,E1_*'], {
       cwd,
       stdout: { write: (t: string) => (out += t) },
       stderr: {
@@ -185,12 +185,109 @@ describe('oadr certify ven', () => {
     try {
       const code = await running;
       expect({ code, err }).toEqual({ code: 0, err: expect.stringMatching(/^pass {2}E1_1070_TH_VTN$/m) });
-      // The report cases need a VEN that samples within seconds and has readings to report; certify's own tests run them against one.
-      expect(out).toContain('7 passed, 0 failed, 0 errors, 8 skipped');
+      // The cases the VEN's operator starts are skipped without one.
+      expect(out).toContain('9 passed, 0 failed, 0 errors, 38 skipped');
+      expect(out).toMatch(/N1_0030_TH_VTN\s+SKIPPED\s+[\d.]+ s\s+needs the VEN operator hook/);
       expect(XMLValidator.validate(readFileSync(join(cwd, 'ven.xml'), 'utf8'))).toBe(true);
     } finally {
       await ven?.stop();
     }
+  });
+
+  /** A dev PKI for a harness VTN and one VEN, and the VEN's options pointed at a harness URL. */
+  async function venSetup(): Promise<{ cwd: string; venAt: (url: string, push: boolean) => VenClient }> {
+    const cwd = (await run(['--help'])).cwd;
+    const dir = join(cwd, 'pki');
+    const { caBundlePath } = initDevPki(dir, { keyAlgorithms: ['ec-p256'] });
+    issueVtnCertificate(dir, { keyAlgorithm: 'ec-p256' });
+    const venFiles = issueVenCertificate(dir, { keyAlgorithm: 'ec-p256', name: 'device' });
+    const venAt = (url: string, push: boolean): VenClient =>
+      new VenClient({
+        vtnUrl: url,
+        venName: 'device',
+        tls: { certFile: venFiles.chainPath, keyFile: venFiles.keyPath, caFile: caBundlePath },
+        pollIntervalMs: 200,
+        logger: silentLogger,
+        ...(push ? { push: { port: 0, host: '127.0.0.1' } } : {}),
+      });
+    return { cwd, venAt };
+  }
+
+  const harnessVtn = ['--cert', 'pki/vtn-ecc.chain.pem', '--key', 'pki/vtn-ecc.key.pem', '--ca', 'pki/ca-bundle.pem', '--wait', '20'];
+
+  test('--model push runs the push cases against a push VEN; --operator-script gets each VEN step as JSON and its failure fails the case', async () => {
+    const { cwd, venAt } = await venSetup();
+    let out = '';
+    let ven: VenClient | undefined;
+    const running = runCli(['certify', 'ven', ...harnessVtn, '--model', 'push', '--timeout', '5', '--select', 'N0_5020_TH_VTN,E0_6020_TH_VTN,N0_5080_TH_VTN,N0_5030_TH_VTN', '--operator-script', 'cat > step.json; echo "nobody at the VEN" >&2; exit 3'], {
+      cwd,
+      stdout: { write: (t: string) => (out += t) },
+      stderr: {
+        write: (t: string) => {
+          const url = /listening at (https:\/\/\S+):/.exec(t)?.[1];
+          if (url !== undefined) {
+            ven = venAt(url, true);
+            void ven.start();
+          }
+        },
+      },
+    });
+    try {
+      expect(await running).toBe(1);
+      expect(out).toMatch(/N0_5020_TH_VTN\s+PASS/);
+      expect(out).toMatch(/E0_6020_TH_VTN\s+PASS/);
+      expect(out).toMatch(/N0_5080_TH_VTN\s+SKIPPED\s+[\d.]+ s\s+needs a second certificate/);
+      expect(out).toMatch(/N0_5030_TH_VTN\s+ERROR\s+[\d.]+ s\s+Error: operator script exited with 3: nobody at the VEN/);
+      const step = JSON.parse(readFileSync(join(cwd, 'step.json'), 'utf8')) as { text: string; action: { kind: string; venID: string } };
+      expect(step).toEqual({ text: expect.stringMatching(/^make VEN \S+ cancel its registration$/), action: { kind: 'cancelRegistration', venID: expect.any(String) } });
+    } finally {
+      await ven?.stop();
+    }
+  });
+
+  test('--model both runs the pull cases, then waits for the VEN to register for push; at a terminal a VEN step is prompted and "skip" skips it', async () => {
+    const { cwd, venAt } = await venSetup();
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    let out = '';
+    let err = '';
+    let ven: VenClient | undefined;
+    let switching = Promise.resolve();
+    const running = runCli(['certify', 'ven', ...harnessVtn, '--model', 'both', '--select', 'N1_0020_TH_VTN,E1_1060_TH_VTN,N0_5020_TH_VTN'], {
+      cwd,
+      stdin,
+      stdout: { write: (t: string) => (out += t) },
+      stderr: {
+        write: (t: string) => {
+          err += t;
+          if (t.includes('opt out of event')) stdin.write('skip\n');
+          const listening = /harness VTN \((pull|push)\) listening at (https:\/\/\S+):/.exec(t);
+          if (listening !== null) {
+            const previous = ven;
+            switching = switching.then(async () => {
+              await previous?.stop();
+              ven = venAt(listening[2]!, listening[1] === 'push');
+              await ven.start();
+            });
+          }
+        },
+      },
+    });
+    try {
+      expect(await running).toBe(0);
+      expect(err).toMatch(/^operator: make VEN \S+ opt out of event \S+$/m);
+      expect(out).toMatch(/N1_0020_TH_VTN\s+PASS/);
+      expect(out).toMatch(/E1_1060_TH_VTN\s+SKIPPED\s+[\d.]+ s\s+the operator skipped: make VEN/);
+      expect(out).toMatch(/N0_5020_TH_VTN\s+PASS/);
+    } finally {
+      await switching;
+      await ven?.stop();
+    }
+  });
+
+  test('an unknown --model is a usage error', async () => {
+    const { code, err } = await run(['certify', 'ven', '--model', 'xmpp', '--cert', 'x', '--key', 'x', '--ca', 'x']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--model must be pull, push or both, got "xmpp"/);
   });
 
   test('no VEN within --wait is a failure in one line', async () => {

@@ -10,9 +10,12 @@ import {
   summaryHtml,
   summaryTable,
   VEN_PULL_CASES,
+  VEN_PUSH_CASES,
   VTN_PULL_CASES,
   type CaseResult,
+  type ExchangeModel,
   type OperatorPrompt,
+  type VenOperatorPrompt,
 } from '@oadr-kit/certify';
 import { numberOption, parseOptions } from '../args.js';
 import { CliUsageError, ExitCode } from '../CliError.js';
@@ -27,22 +30,29 @@ N1_0020_TH_VEN ...) with the reason of any failure. Every message of the device 
 to the 2.0b schema and conformance rules.
 
   vtn   plays a pull VEN against the VTN at --target
-  ven   plays a pull VTN on --listen and waits for the VEN under test to register there
+  ven   plays a VTN on --listen (pull, push or one after the other: --model) and waits for the
+        VEN under test to register there
 
 Options:
   --target <url>          (vtn) the VTN's base URL (services under /OpenADR2/Simple/2.0b)
   --listen <host:port>    (ven) where the harness VTN listens (default 127.0.0.1:0, printed)
   --wait <s>              (ven) how long to wait for the VEN to register (default 120)
+  --model <pull|push|both>
+                          (ven) the exchange model of the VEN under test (default pull); both
+                          runs the pull suite, then waits for the VEN to register again for push
+  --push-polls            (ven) the push VEN is configured to poll as well (case A_E0_0290)
   --cert, --key <pem>     the harness's certificate (chain) and key
   --ca <pem>              CA bundle the other side's certificate must chain to
   --stranger-cert, --stranger-key <pem>
                           (vtn) a second certificate the VTN never registered (case N1_0080;
-                          without it that case is skipped)
+                          without it that case is skipped); (ven) the certificate of a party
+                          the VEN never registered with, pushing to it (case N0_5080)
   --newcomer-cert, --newcomer-key <pem>
                           (vtn) a certificate the VTN has never seen, registered under a venID
                           the operator pre-allocates (case N1_0025)
-  --operator-script <cmd> (vtn) run <cmd> in a shell for each operator step (create an event,
-                          request a report, ...) with {"text","action"} JSON on stdin; exit 0
+  --operator-script <cmd> run <cmd> in a shell for each operator step (vtn: create an event,
+                          request a report, ...; ven: opt out, send an opt schedule, cancel
+                          the registration, ...) with {"text","action"} JSON on stdin; exit 0
                           means done. Without it, and with a terminal on stdin, each step is
                           printed and the run waits for Enter (or "skip")
   --admin-url <url>, --admin-token <token>
@@ -162,31 +172,71 @@ function readPem(command: string, option: string, path: string | undefined, io: 
 
 async function certifyVen(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'certify ven';
-  const { values } = parseOptions(command, argv, { listen: 'string', wait: 'string', cert: 'string', key: 'string', ca: 'string', select: 'string', timeout: 'string', junit: 'string', html: 'string' });
+  const { values } = parseOptions(command, argv, {
+    listen: 'string',
+    wait: 'string',
+    model: 'string',
+    'push-polls': 'boolean',
+    cert: 'string',
+    key: 'string',
+    ca: 'string',
+    'stranger-cert': 'string',
+    'stranger-key': 'string',
+    'operator-script': 'string',
+    select: 'string',
+    timeout: 'string',
+    junit: 'string',
+    html: 'string',
+  });
   if (values.help) {
     io.stdout.write(CERTIFY_HELP);
     return ExitCode.OK;
   }
   const listen = /^(.+):(\d+)$/.exec(values.listen ?? '127.0.0.1:0');
   if (listen === null || Number(listen[2]) > 65535) throw new CliUsageError(`${command}: --listen must be host:port, got "${values.listen}"`);
+  const model = values.model ?? 'pull';
+  if (model !== 'pull' && model !== 'push' && model !== 'both') throw new CliUsageError(`${command}: --model must be pull, push or both, got "${model}"`);
+  const sessions: readonly ExchangeModel[] = model === 'both' ? ['pull', 'push'] : [model];
   const waitMs = numberOption(command, 'wait', values.wait, 120, 1, 86_400) * 1000;
   const timeoutMs = numberOption(command, 'timeout', values.timeout, 30, 1, 3600) * 1000;
   const credentials = [{ certificatePem: readPem(command, 'cert', values.cert, io), keyPem: readPem(command, 'key', values.key, io) }];
-  const vtn = new HarnessVtn({ credentials, ca: readPem(command, 'ca', values.ca, io), host: listen[1]!, port: Number(listen[2]) });
-  await vtn.start();
+  const ca = readPem(command, 'ca', values.ca, io);
+  if ((values['stranger-cert'] === undefined) !== (values['stranger-key'] === undefined)) throw new CliUsageError(`${command}: give both --stranger-cert and --stranger-key, or neither`);
+  const stranger =
+    values['stranger-cert'] === undefined ? undefined : { certificatePem: readPem(command, 'stranger-cert', values['stranger-cert'], io), keyPem: readPem(command, 'stranger-key', values['stranger-key'], io) };
+  const select = values.select?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const operator = venOperator(values['operator-script'], io);
+  const results: CaseResult[] = [];
   try {
-    io.stderr.write(`harness VTN listening at ${vtn.url}: point the VEN under test at it\n`);
-    await vtn.waitFor('oadrCreatePartyRegistration', 0, AbortSignal.timeout(waitMs)).catch(() => {
-      throw new Error(`no VEN registered at ${vtn.url} within ${waitMs / 1000} s`);
-    });
-    const select = values.select?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const results = await runCases(VEN_PULL_CASES, { vtn }, {
-      timeoutMs,
-      ...(select === undefined ? {} : { select }),
-      onResult: (r) => progressLine(r, io),
-    });
-    return report('oadr certify ven (pull)', results, values, io);
+    for (const session of sessions) {
+      const vtn = new HarnessVtn({ credentials, ca, host: listen[1]!, port: Number(listen[2]), model: session, pushVenPolls: values['push-polls'] === true });
+      await vtn.start();
+      try {
+        io.stderr.write(`harness VTN (${session}) listening at ${vtn.url}: point the VEN under test at it, configured for ${session}\n`);
+        await vtn.waitFor('oadrCreatePartyRegistration', 0, AbortSignal.timeout(waitMs)).catch(() => {
+          throw new Error(`no VEN registered at ${vtn.url} within ${waitMs / 1000} s`);
+        });
+        const context = { vtn, ...(operator === undefined ? {} : { operator: operator.operator }), ...(stranger === undefined ? {} : { stranger }) };
+        results.push(
+          ...(await runCases(session === 'pull' ? VEN_PULL_CASES : VEN_PUSH_CASES, context, {
+            timeoutMs,
+            ...(select === undefined ? {} : { select }),
+            onResult: (r) => progressLine(r, io),
+          })),
+        );
+      } finally {
+        await vtn.close();
+      }
+    }
   } finally {
-    await vtn.close();
+    operator?.close();
   }
+  return report(`oadr certify ven (${model === 'both' ? 'pull and push' : model})`, results, values, io);
+}
+
+/** Who does what only the VEN's operator can start: a script, or a person at this terminal; none otherwise. */
+function venOperator(script: string | undefined, io: CliIo): { operator: (prompt: VenOperatorPrompt) => Promise<void>; close(): void } | undefined {
+  if (script !== undefined) return { operator: scriptOperator<VenOperatorPrompt>(script, io.cwd), close: () => undefined };
+  if (io.stdin?.isTTY === true) return consoleOperator<VenOperatorPrompt>(io, io.stdin);
+  return undefined;
 }

@@ -3,13 +3,18 @@ import { createInterface, type Interface } from 'node:readline';
 import { CaseSkipped, type OperatorPrompt } from '@oadr-kit/certify';
 import type { CliIo } from '../io.js';
 
-type Operator = (prompt: OperatorPrompt) => Promise<void>;
+/** A prompt of either suite: words for a person, an action for a script. */
+interface Prompt {
+  readonly text: string;
+  readonly action: unknown;
+}
+type Operator<P extends Prompt> = (prompt: P) => Promise<void>;
 
 /**
  * A person at the VTN's console: each prompt is printed on stderr and the run waits for Enter (done)
  * or `skip` (the case is reported skipped). Returns the operator and a close for the line reader.
  */
-export function consoleOperator(io: CliIo, input: NodeJS.ReadableStream): { operator: Operator; close(): void } {
+export function consoleOperator<P extends Prompt = OperatorPrompt>(io: CliIo, input: NodeJS.ReadableStream): { operator: Operator<P>; close(): void } {
   const lines: Interface = createInterface({ input, terminal: false });
   const waiting: Array<(line: string | undefined) => void> = [];
   // Lines typed ahead of a prompt answer the next prompts, in order.
@@ -41,7 +46,7 @@ export function consoleOperator(io: CliIo, input: NodeJS.ReadableStream): { oper
  * An unattended operator: `command` runs in a shell once per prompt with the prompt as JSON on stdin
  * ({ text, action }); exit 0 means done, any other exit fails the case with the command's stderr.
  */
-export function scriptOperator(command: string, cwd: string): Operator {
+export function scriptOperator<P extends Prompt = OperatorPrompt>(command: string, cwd: string): Operator<P> {
   return (prompt) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn(command, { cwd, shell: true, stdio: ['pipe', 'ignore', 'pipe'] });

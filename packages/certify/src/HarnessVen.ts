@@ -12,6 +12,7 @@ import {
 import { createTlsClientOptions, type TlsCredential } from '@oadr-kit/security';
 import { Agent, request } from 'undici';
 import { CaseFailure } from './CertificationCase.js';
+import { PushListener } from './PushListener.js';
 
 export interface HarnessVenOptions {
   /** The VTN's base URL; the services are under /OpenADR2/Simple/2.0b. */
@@ -24,6 +25,12 @@ export interface HarnessVenOptions {
   readonly venName: string;
   readonly timeoutMs?: number;
   readonly now?: () => number;
+  /**
+   * Makes this a push VEN: it listens with these server certificates (mutual TLS, the VTN's client
+   * certificate must chain to `ca`) and registers the listener, or `transportAddress` when given
+   * (e.g. a proxy in front of it), as its oadrTransportAddress.
+   */
+  readonly push?: { readonly credentials: readonly TlsCredential[]; readonly transportAddress?: string };
 }
 
 /** One request and what came back, raw and decoded. */
@@ -53,10 +60,13 @@ let requestCounter = 0;
 export class HarnessVen {
   readonly options: HarnessVenOptions;
   registration: Registration | undefined;
+  /** Where the VTN pushes to, for a push VEN. */
+  readonly pushed: PushListener | undefined;
   private readonly agent: Agent;
 
   constructor(options: HarnessVenOptions) {
     this.options = options;
+    this.pushed = options.push === undefined ? undefined : new PushListener({ credentials: options.push.credentials, ca: options.ca, ...(options.now === undefined ? {} : { now: options.now }) });
     const host = new URL(options.baseUrl).hostname;
     this.agent = new Agent({
       connect: createTlsClientOptions({ credentials: options.credentials, ca: options.ca, servername: options.servername ?? (host === '127.0.0.1' ? 'localhost' : host) }),
@@ -122,7 +132,15 @@ export class HarnessVen {
     return this.registration.venID;
   }
 
+  /** The oadrTransportAddress a push VEN registers (its listener starts on first use); undefined for a pull VEN. */
+  async transportAddress(): Promise<string | undefined> {
+    if (this.pushed === undefined) return undefined;
+    const listening = await this.pushed.start();
+    return this.options.push?.transportAddress ?? listening;
+  }
+
   async close(): Promise<void> {
+    await this.pushed?.close();
     await this.agent.close();
   }
 }

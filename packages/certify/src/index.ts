@@ -7,6 +7,8 @@ export { VTN_PULL_CASES } from './vtn/pullCases.js';
 export { drainPolls, ensureRegistered, ensureUnregistered, register, type DescribedEvent, type OperatorAction, type OperatorPrompt, type VtnUnderTest } from './vtn/VtnUnderTest.js';
 export { VTN_REPORT_CASES } from './vtn/reportCases.js';
 export { VTN_EVENT_CASES } from './vtn/eventCases.js';
+export { pushCaseID, VTN_PUSH_CASES } from './vtn/pushCases.js';
+export { PushListener, type PushListenerOptions } from './PushListener.js';
 export { adminApiOperator, type AdminApiOptions } from './vtn/adminApiOperator.js';
 export { promptText } from './vtn/operatorPrompt.js';
 export { HarnessVtn, type HarnessVtnOptions, type Received } from './HarnessVtn.js';

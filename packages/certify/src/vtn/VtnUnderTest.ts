@@ -65,6 +65,7 @@ export interface OperatorPrompt {
  */
 export async function register(ven: HarnessVen, known: { readonly venID?: string; readonly registrationID?: string } = {}): Promise<MessageBody<'oadrCreatedPartyRegistration'>> {
   const requestID = HarnessVen.requestID();
+  const address = await ven.transportAddress();
   const created = await ven.exchange(
     'EiRegisterParty',
     {
@@ -76,7 +77,7 @@ export async function register(ven: HarnessVen, known: { readonly venID?: string
         oadrReportOnly: false,
         oadrXmlSignature: false,
         oadrVenName: ven.options.venName,
-        oadrHttpPullModel: true,
+        ...(address === undefined ? { oadrHttpPullModel: true } : { oadrHttpPullModel: false, oadrTransportAddress: address }),
         ...(known.venID === undefined ? {} : { venID: known.venID }),
         ...(known.registrationID === undefined ? {} : { registrationID: known.registrationID }),
       },
@@ -86,7 +87,7 @@ export async function register(ven: HarnessVen, known: { readonly venID?: string
   expectCode('oadrCreatedPartyRegistration', created.eiResponse.responseCode, '200');
   if (created.eiResponse.requestID !== requestID) throw new CaseFailure(`eiResponse requestID "${created.eiResponse.requestID}" does not echo "${requestID}"`);
   if (!created.registrationID || !created.venID) throw new CaseFailure('oadrCreatedPartyRegistration lacks registrationID or venID');
-  if (created.oadrRequestedOadrPollFreq === undefined) throw new CaseFailure('a pull VEN is told its poll frequency (oadrRequestedOadrPollFreq)');
+  if (address === undefined && created.oadrRequestedOadrPollFreq === undefined) throw new CaseFailure('a pull VEN is told its poll frequency (oadrRequestedOadrPollFreq)');
   ven.registration = { venID: created.venID, registrationID: created.registrationID, vtnID: created.vtnID, pollFrequency: created.oadrRequestedOadrPollFreq };
   return created;
 }
@@ -115,29 +116,40 @@ export function venMetadata(ven: HarnessVen, now: number): Extract<OadrMessage, 
   return { type: 'oadrRegisterReport', body: { requestID: HarnessVen.requestID(), oadrReport: reports, venID: ven.venID() } };
 }
 
+/** How often the harness polls while it waits for the VTN to act; how long a push VEN waits for the next push. */
+const POLL_EVERY_MS = 100;
+/** A push VEN takes the VTN to have nothing more once no push came for this long. */
+const PUSH_QUIET_MS = 300;
+
 /**
- * Polls until the VTN has nothing more (oadrResponse), answering what it queued as a VEN must, and
- * returns the types of the messages it delivered, in order.
+ * The next message the VTN sends: a poll's answer (pull) or a push (push); undefined when it has
+ * nothing (a poll answered by oadrResponse, or no push within `waitMs`).
+ */
+async function nextFromVtn(ven: HarnessVen, waitMs: number): Promise<OadrMessage | undefined> {
+  if (ven.pushed !== undefined) return ven.pushed.next(waitMs);
+  const message = await ven.receive('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
+  return message.type === 'oadrResponse' ? undefined : message;
+}
+
+/**
+ * Takes what the VTN has queued until it has nothing more (a poll answered by oadrResponse, or no
+ * push for a moment), answering it as a VEN must, and returns the types of the messages, in order.
  */
 export async function drainPolls(ven: HarnessVen, limit = 20): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < limit; i++) {
-    const reply = await ven.post('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
-    const message = reply.message;
-    if (reply.status !== 200 || message === undefined) throw new CaseFailure(`oadrPoll: HTTP ${reply.status} with ${reply.raw === '' ? 'no body' : 'a body'}, expected an OpenADR payload`);
-    if (message.type === 'oadrResponse') return seen;
+    const message = await nextFromVtn(ven, PUSH_QUIET_MS);
+    if (message === undefined) return seen;
     seen.push(message.type);
     await answer(ven, message);
   }
-  throw new CaseFailure(`the VTN still had messages queued after ${limit} polls`);
+  throw new CaseFailure(`the VTN still had messages queued after ${limit}`);
 }
 
-/** How often the harness polls while it waits for the VTN to act. */
-const POLL_EVERY_MS = 100;
-
 /**
- * Polls until the VTN delivers a message of this type (that `accept`s, when given); anything else it
- * delivers meanwhile is answered as a VEN would.
+ * Waits until the VTN sends a message of this type (that `accept`s, when given), by poll or push;
+ * anything else it sends meanwhile is answered as a VEN would. A pushed request is answered with
+ * `reply`.
  */
 export async function pollFor<K extends MessageType>(
   ven: HarnessVen,
@@ -147,31 +159,48 @@ export async function pollFor<K extends MessageType>(
   what = '',
 ): Promise<MessageBody<K>> {
   for (;;) {
-    if (signal.aborted) throw new CaseFailure(`the VTN delivered no ${type}${what} through oadrPoll`);
-    const message = await ven.receive('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
-    if (message.type === type && accept(message.body as MessageBody<K>)) return message.body as MessageBody<K>;
-    if (message.type === 'oadrResponse') await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
-    else await answer(ven, message);
+    if (signal.aborted) throw new CaseFailure(`the VTN sent no ${type}${what}`);
+    const message = await nextFromVtn(ven, POLL_EVERY_MS);
+    if (message !== undefined && message.type === type && accept(message.body as MessageBody<K>)) return message.body as MessageBody<K>;
+    if (message === undefined) {
+      if (ven.pushed === undefined) await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+    } else {
+      await answer(ven, message);
+    }
   }
 }
 
-/** Answers a message the VTN delivered by poll as a conforming VEN would (acknowledging requests with 200). */
+const REPLY_SERVICE = { oadrRegisteredReport: 'EiReport', oadrCreatedReport: 'EiReport', oadrCanceledReport: 'EiReport', oadrCanceledPartyRegistration: 'EiRegisterParty' } as const;
+type Reply = Extract<OadrMessage, { type: keyof typeof REPLY_SERVICE }>;
+
+/**
+ * Sends the VEN's reply to what the VTN sent last. A pull VEN posts it and the VTN acknowledges
+ * with oadrResponse, whose code must be 200; a push VEN answers the push with it, and nothing
+ * comes back to check. What rode on the VTN's answer to a request is replied to by post in either
+ * model (`posted`).
+ */
+export async function reply(ven: HarnessVen, message: Reply, posted = ven.pushed === undefined): Promise<void> {
+  if (!posted && ven.pushed !== undefined) {
+    ven.pushed.reply(message);
+    return;
+  }
+  const acknowledged = await ven.exchange(REPLY_SERVICE[message.type], message, 'oadrResponse');
+  expectCode(`oadrResponse to ${message.type}`, acknowledged.eiResponse.responseCode, '200');
+}
+
+/** Answers a message the VTN sent as a conforming VEN would (acknowledging requests with 200). */
 export async function answer(ven: HarnessVen, message: OadrMessage): Promise<void> {
   const venID = ven.venID();
   const ok = (requestID: string) => ({ responseCode: '200', responseDescription: 'OK', requestID });
   switch (message.type) {
     case 'oadrRegisterReport':
-      await ven.exchange('EiReport', { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), venID } }, 'oadrResponse');
+      await reply(ven, { type: 'oadrRegisteredReport', body: { eiResponse: ok(message.body.requestID), venID } });
       return;
     case 'oadrCreateReport':
-      await ven.exchange(
-        'EiReport',
-        { type: 'oadrCreatedReport', body: { eiResponse: ok(message.body.requestID), oadrPendingReports: message.body.oadrReportRequest.map((r) => r.reportRequestID), venID } },
-        'oadrResponse',
-      );
+      await reply(ven, { type: 'oadrCreatedReport', body: { eiResponse: ok(message.body.requestID), oadrPendingReports: message.body.oadrReportRequest.map((r) => r.reportRequestID), venID } });
       return;
     case 'oadrCancelReport':
-      await ven.exchange('EiReport', { type: 'oadrCanceledReport', body: { eiResponse: ok(message.body.requestID), oadrPendingReports: [], venID } }, 'oadrResponse');
+      await reply(ven, { type: 'oadrCanceledReport', body: { eiResponse: ok(message.body.requestID), oadrPendingReports: [], venID } });
       return;
     case 'oadrDistributeEvent': {
       const events = (message.body.oadrEvent ?? []).filter((e) => e.oadrResponseRequired === 'always');

@@ -7,7 +7,7 @@ import { venFingerprint } from '@oadr-kit/security';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask, needsOperator } from './operatorPrompt.js';
-import { drainPolls, ensureRegistered, ensureUnregistered, pollFor, register, type VtnUnderTest } from './VtnUnderTest.js';
+import { drainPolls, ensureRegistered, ensureUnregistered, pollFor, register, reply, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
 const pull = { role: 'vtn', model: 'pull' } as const;
@@ -86,9 +86,14 @@ export const N1_0050: VtnCase = {
     await ask(context, { kind: 'requestReregistration', venID: ven.venID() });
     const request = await pollFor(ven, 'oadrRequestReregistration', signal);
     if (request.venID !== ven.venID()) throw new CaseFailure(`oadrRequestReregistration names venID "${request.venID}", expected "${ven.venID()}"`);
-    const ack = await ven.post('EiRegisterParty', { type: 'oadrResponse', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: '' }, venID: ven.venID() } });
-    if (ack.status !== 200) throw new CaseFailure(`the oadrResponse acknowledging the reregistration request: HTTP ${ack.status}, expected 200`);
-    if (ack.message !== undefined && ack.message.type !== 'oadrResponse') throw new CaseFailure(`the acknowledgement was answered with ${ack.message.type}`);
+    const acknowledgement = { type: 'oadrResponse' as const, body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: '' }, venID: ven.venID() } };
+    if (ven.pushed !== undefined) {
+      ven.pushed.reply(acknowledgement);
+    } else {
+      const ack = await ven.post('EiRegisterParty', acknowledgement);
+      if (ack.status !== 200) throw new CaseFailure(`the oadrResponse acknowledging the reregistration request: HTTP ${ack.status}, expected 200`);
+      if (ack.message !== undefined && ack.message.type !== 'oadrResponse') throw new CaseFailure(`the acknowledgement was answered with ${ack.message.type}`);
+    }
     await renewed(ven);
   },
 };
@@ -108,17 +113,17 @@ export const N1_0040: VtnCase = {
       const cancel = await pollFor(ven, 'oadrCancelPartyRegistration', signal);
       if (cancel.registrationID !== registrationID) throw new CaseFailure(`oadrCancelPartyRegistration names registrationID "${cancel.registrationID}", expected "${registrationID}"`);
       if (cancel.venID !== undefined && cancel.venID !== venID) throw new CaseFailure(`oadrCancelPartyRegistration names venID "${cancel.venID}", expected "${venID}"`);
-      const ack = await ven.exchange(
-        'EiRegisterParty',
-        { type: 'oadrCanceledPartyRegistration', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, registrationID, venID } },
-        'oadrResponse',
-      );
-      expectCode('oadrResponse to oadrCanceledPartyRegistration', ack.eiResponse.responseCode, '200');
+      await reply(ven, { type: 'oadrCanceledPartyRegistration', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, registrationID, venID } });
     } finally {
       // Whatever went wrong on the wire, the operator cancelled it: later cases register anew.
       ven.registration = undefined;
     }
-    const after = await queried(ven);
+    let after = await queried(ven);
+    // A push VEN's acknowledgement is the HTTP answer to the push, which the VTN records after the exchange: it gets a moment.
+    for (let retry = 0; ven.pushed !== undefined && after.registrationID !== undefined && retry < 10; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await queried(ven);
+    }
     if (after.registrationID !== undefined) throw new CaseFailure(`after the cancellation the query still names registrationID "${after.registrationID}"`);
   },
 };

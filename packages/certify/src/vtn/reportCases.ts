@@ -90,7 +90,7 @@ async function acknowledgeRiding(ven: HarnessVen, cancel: MessageBody<'oadrCance
   if (cancel.reportRequestID.join() !== reportRequestID) {
     throw new CaseFailure(`the piggy-backed oadrCancelReport names ${cancel.reportRequestID.join(', ')}, expected only the delivered ${reportRequestID}`);
   }
-  await acknowledgeCancel(ven, cancel, [], 'the oadrCanceledReport of the piggy-backed cancellation');
+  await acknowledgeCancel(ven, cancel, [], true);
 }
 
 export const R1_3040: VtnCase = {

@@ -7,7 +7,7 @@ import { durationToMs, formatDateTime, formatDuration, parseDateTime, type Messa
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask } from './operatorPrompt.js';
-import { drainPolls, ensureRegistered, pollFor, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
+import { drainPolls, ensureRegistered, pollFor, reply, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
 /** The fastest sampling the harness VEN registers: short enough for periodic cases to finish quickly. */
 export const MIN_PERIOD = 'PT1S';
@@ -110,14 +110,9 @@ export async function requested(context: VtnUnderTest, asked: Asked, signal: Abo
   return { create, request };
 }
 
-/** Answers an oadrCreateReport with oadrCreatedReport 200 and the given pending list; the VTN must acknowledge. */
+/** Answers an oadrCreateReport with oadrCreatedReport 200 and the given pending list. */
 export async function accept(ven: HarnessVen, create: MessageBody<'oadrCreateReport'>, pending: readonly string[]): Promise<void> {
-  const reply = await ven.exchange(
-    'EiReport',
-    { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: create.requestID }, oadrPendingReports: [...pending], venID: ven.venID() } },
-    'oadrResponse',
-  );
-  expectCode('oadrResponse to oadrCreatedReport', reply.eiResponse.responseCode, '200');
+  await reply(ven, { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: create.requestID }, oadrPendingReports: [...pending], venID: ven.venID() } });
 }
 
 /** A data report for a request: `count` intervals from `startMs`, one value per requested rID. */
@@ -159,14 +154,10 @@ export async function deliver(ven: HarnessVen, report: OadrReport): Promise<void
   if (reply.oadrCancelReport !== undefined) throw new CaseFailure(`the VTN cancelled ${reply.oadrCancelReport.reportRequestID.join(', ')} though nobody asked it to`);
 }
 
-/** Answers an oadrCancelReport with oadrCanceledReport 200 and the pending list; the VTN must acknowledge. */
-export async function acknowledgeCancel(ven: HarnessVen, cancel: MessageBody<'oadrCancelReport'>, pendingAfter: readonly string[], what = 'oadrCanceledReport'): Promise<void> {
-  const reply = await ven.exchange(
-    'EiReport',
-    { type: 'oadrCanceledReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, oadrPendingReports: [...pendingAfter], venID: ven.venID() } },
-    'oadrResponse',
-  );
-  expectCode(`oadrResponse to ${what}`, reply.eiResponse.responseCode, '200');
+/** Answers an oadrCancelReport with oadrCanceledReport 200 and the pending list (by post when it rode on an answer). */
+export async function acknowledgeCancel(ven: HarnessVen, cancel: MessageBody<'oadrCancelReport'>, pendingAfter: readonly string[], posted?: boolean): Promise<void> {
+  const canceled = { type: 'oadrCanceledReport' as const, body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: cancel.requestID }, oadrPendingReports: [...pendingAfter], venID: ven.venID() } };
+  await reply(ven, canceled, posted);
 }
 
 /** Waits for the oadrCancelReport the operator asked for, checks it names the request and whether a report is to follow. */

@@ -18,6 +18,7 @@ describe('the VEN suite catches a broken VEN, case by case', () => {
     expect(await failingCases(dropStatus, undefined, ['N1_*', 'R1_*'])).toEqual([
       // Every case in which the VEN registers again sends the incomplete set.
       `N1_0020_TH_VTN: ${broken}`,
+      `N1_0050_TH_VTN: ${broken}`,
       `N1_0065_TH_VTN: ${broken}`,
       ...unrequestable(['R1_3010', 'R1_3020', 'R1_3030', 'R1_3040', 'R1_3045', 'R1_3060']),
       // Asked for its METADATA, the VEN registers the same incomplete set again.

@@ -8,7 +8,7 @@ import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { VEN_EVENT_CASES } from './eventCases.js';
 import { inModel } from './models.js';
 import { VEN_OPT_CASES } from './optCases.js';
-import { N1_0065_VEN, N1_0070_VEN, VEN_CANCEL_CASES } from './registrationCases.js';
+import { N1_0050_VEN, N1_0065_VEN, N1_0070_VEN, VEN_CANCEL_CASES } from './registrationCases.js';
 import { VEN_REPORT_CASES } from './reportCases.js';
 import { testEvent } from './testEvent.js';
 import { clean, distribute, registeredVen, type VenUnderTest } from './VenUnderTest.js';
@@ -151,6 +151,7 @@ export const E1_RESPONSE_NEVER: VenCase = {
 /** Every VEN case as written once, in the order a session runs them; the cases that end the registration come last. */
 export const VEN_CASE_BODIES: readonly VenCase[] = [
   N1_0020_VEN,
+  N1_0050_VEN,
   N1_0065_VEN,
   N1_0070_VEN,
   E1_1010,

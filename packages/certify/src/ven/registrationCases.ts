@@ -6,7 +6,8 @@
  */
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode } from '../HarnessVen.js';
-import { ask, clean, registeredVen, withoutOperator, type VenUnderTest } from './VenUnderTest.js';
+import { testEvent } from './testEvent.js';
+import { ask, clean, distribute, registeredVen, withoutOperator, type VenUnderTest } from './VenUnderTest.js';
 
 type VenCase = CertificationCase<VenUnderTest>;
 const pull = { role: 'ven', model: 'pull' } as const;
@@ -32,6 +33,31 @@ export const N1_0065_VEN: VenCase = {
       throw new CaseFailure(`the VEN re-registered as venID "${again.venID ?? ''}" registrationID "${again.registrationID ?? ''}", expected "${venID}" and "${registrationID}"`);
     }
     await settled(vtn, from, signal);
+    clean(vtn, from);
+  },
+};
+
+export const N1_0050_VEN: VenCase = {
+  id: 'N1_0050_TH_VTN',
+  title: 'Asked to re-register, the VEN acknowledges with 200 and registers again; a push VEN keeps its transport address and still takes pushes',
+  ...pull,
+  checks: ['CHECKLIST 2.1 (oadrRequestReregistration answered by oadrResponse)', 'TH N1_0050 / N0_5050 (trailing slash of the transport address)'],
+  async run({ vtn }, signal) {
+    const venID = registeredVen(vtn);
+    const before = vtn.transportAddress;
+    const from = vtn.mark();
+    vtn.queue({ type: 'oadrRequestReregistration', body: { venID } });
+    const ack = await vtn.waitFor('oadrResponse', from, signal);
+    expectCode('oadrResponse to oadrRequestReregistration', ack.eiResponse.responseCode, '200');
+    const again = await vtn.waitFor('oadrCreatePartyRegistration', from, signal);
+    await settled(vtn, from, signal);
+    if (vtn.model === 'push') {
+      const trimmed = (address: string | undefined): string => (address ?? '').replace(/\/$/, '');
+      if (trimmed(again.oadrTransportAddress) !== trimmed(before)) {
+        throw new CaseFailure(`the VEN re-registered with oadrTransportAddress "${again.oadrTransportAddress ?? ''}", it had "${before ?? ''}"`);
+      }
+      await distribute(vtn, [testEvent(venID)], signal);
+    }
     clean(vtn, from);
   },
 };

@@ -17,7 +17,8 @@ export type RequestFault = (service: string, body: string) => string;
  * certification case catches it.
  */
 export async function startFaultyProxy(options: {
-  target: string;
+  /** Where requests go; a function when the target listens only after the proxy (a push VEN registering the proxy's address). */
+  target: string | (() => string);
   ca: string;
   serverCredentials: readonly KeyAndCertificate[];
   clients: readonly KeyAndCertificate[];
@@ -44,7 +45,7 @@ export async function startFaultyProxy(options: {
       }
       const service = req.url ?? '';
       const body = requestFault(service, Buffer.concat(chunks).toString('utf8'));
-      request(`${options.target}${service}`, { method: 'POST', body, headers: { 'content-type': 'application/xml' }, dispatcher: agent })
+      request(`${typeof options.target === 'string' ? options.target : options.target()}${service}`, { method: 'POST', body, headers: { 'content-type': 'application/xml' }, dispatcher: agent })
         .then(async (answer) => {
           const text = await answer.body.text();
           const broken = fault(service, { contentType: String(answer.headers['content-type'] ?? ''), body: text });

@@ -30,7 +30,7 @@ export interface HarnessVenOptions {
    * certificate must chain to `ca`) and registers the listener, or `transportAddress` when given
    * (e.g. a proxy in front of it), as its oadrTransportAddress.
    */
-  readonly push?: { readonly credentials: readonly TlsCredential[]; readonly transportAddress?: string };
+  readonly push?: { readonly credentials: readonly TlsCredential[]; readonly transportAddress?: string; readonly host?: string; readonly port?: number };
 }
 
 /** One request and what came back, raw and decoded. */
@@ -66,7 +66,17 @@ export class HarnessVen {
 
   constructor(options: HarnessVenOptions) {
     this.options = options;
-    this.pushed = options.push === undefined ? undefined : new PushListener({ credentials: options.push.credentials, ca: options.ca, ...(options.now === undefined ? {} : { now: options.now }) });
+    const push = options.push;
+    this.pushed =
+      push === undefined
+        ? undefined
+        : new PushListener({
+            credentials: push.credentials,
+            ca: options.ca,
+            ...(push.host === undefined ? {} : { host: push.host }),
+            ...(push.port === undefined ? {} : { port: push.port }),
+            ...(options.now === undefined ? {} : { now: options.now }),
+          });
     const host = new URL(options.baseUrl).hostname;
     this.agent = new Agent({
       connect: createTlsClientOptions({ credentials: options.credentials, ca: options.ca, servername: options.servername ?? (host === '127.0.0.1' ? 'localhost' : host) }),

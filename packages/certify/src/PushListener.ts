@@ -33,6 +33,8 @@ export interface PushListenerOptions {
   readonly credentials: readonly TlsCredential[];
   readonly ca: string;
   readonly host?: string;
+  /** Default 0: a port the OS assigns. */
+  readonly port?: number;
   readonly now?: () => number;
 }
 
@@ -66,11 +68,12 @@ export class PushListener {
         res.writeHead(200, xml === '' ? {} : { 'content-type': 'application/xml' }).end(xml);
       }));
     });
-    server.listen(0, this.options.host ?? '127.0.0.1');
+    server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
     await once(server, 'listening');
     this.server = server;
     const { port } = server.address() as AddressInfo;
-    this.address = `https://${this.options.host ?? '127.0.0.1'}:${port}`;
+    const host = this.options.host ?? '127.0.0.1';
+    this.address = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return this.address;
   }
 

@@ -123,9 +123,21 @@ process.stdin.on('data', (c) => (d += c)).on('end', async () => {
     expect(out).toMatch(/E1_1020_TH_VEN\s+SKIPPED\s+[\d.]+ s\s+the operator skipped: create an event for VEN \S+: market context/);
   });
 
+  test('--model push registers a listener for the VTN\'s pushes and runs the push cases; --model both runs pull, then push', async () => {
+    const admin = ['--admin-url', vtn.adminUrl, '--admin-token', 'certify-token-0123456789'];
+    const push = await run([...base(), ...admin, '--model', 'push', '--select', 'N0_5020_TH_VEN,E0_6030_TH_VEN,R0_8010_TH_VEN'], cwd);
+    expect({ code: push.code, out: push.out }).toEqual({ code: 0, out: expect.stringContaining('3 passed, 0 failed, 0 errors, 48 skipped') });
+    expect(push.out).toMatch(/E0_6030_TH_VEN\s+PASSED/);
+    const both = await run([...base(), ...admin, '--model', 'both', '--select', 'E1_1020_TH_VEN,E0_6020_TH_VEN', '--junit', 'both.xml'], cwd);
+    expect({ code: both.code, out: both.out }).toEqual({ code: 0, out: expect.stringContaining('2 passed, 0 failed, 0 errors, 103 skipped') });
+    expect(readFileSync(join(cwd, 'both.xml'), 'utf8')).toContain('name="oadr certify vtn (pull and push)"');
+  });
+
   test.each([
     [['--admin-url', 'http://127.0.0.1:1'], /give both --admin-url and --admin-token/],
     [['--newcomer-cert', 'pki/harness.chain.pem'], /give both --newcomer-cert and --newcomer-key/],
+    [['--model', 'poll'], /--model must be pull, push or both, got "poll"/],
+    [['--push-listen', 'localhost'], /--push-listen must be host:port, got "localhost"/],
   ])('%j alone is a usage error', async (extra, message) => {
     const { code, err } = await run([...base(), ...extra], cwd);
     expect({ code, err }).toEqual({ code: 2, err: expect.stringMatching(message) });

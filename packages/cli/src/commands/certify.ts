@@ -12,6 +12,7 @@ import {
   VEN_PULL_CASES,
   VEN_PUSH_CASES,
   VTN_PULL_CASES,
+  VTN_PUSH_CASES,
   type CaseResult,
   type ExchangeModel,
   type OperatorPrompt,
@@ -29,7 +30,7 @@ Runs the OpenADR 2.0b certification cases over mutual TLS and reports each case 
 N1_0020_TH_VEN ...) with the reason of any failure. Every message of the device under test is held
 to the 2.0b schema and conformance rules.
 
-  vtn   plays a pull VEN against the VTN at --target
+  vtn   plays a VEN (pull, push or one after the other: --model) against the VTN at --target
   ven   plays a VTN on --listen (pull, push or one after the other: --model) and waits for the
         VEN under test to register there
 
@@ -39,7 +40,14 @@ Options:
   --wait <s>              (ven) how long to wait for the VEN to register (default 120)
   --model <pull|push|both>
                           (ven) the exchange model of the VEN under test (default pull); both
-                          runs the pull suite, then waits for the VEN to register again for push
+                          runs the pull suite, then waits for the VEN to register again for push;
+                          (vtn) the model the harness VEN registers with (default pull); both
+                          runs the pull suite, then the push suite
+  --push-listen <host:port>
+                          (vtn, push) where the harness VEN takes the VTN's pushes, with --cert
+                          as its server certificate (default 127.0.0.1:0)
+  --push-address <url>    (vtn, push) the oadrTransportAddress to register, when the VTN reaches
+                          the listener by another address (default the listener's URL)
   --push-polls            (ven) the push VEN is configured to poll as well (case A_E0_0290)
   --cert, --key <pem>     the harness's certificate (chain) and key
   --ca <pem>              CA bundle the other side's certificate must chain to
@@ -86,6 +94,9 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
     'operator-script': 'string',
     'admin-url': 'string',
     'admin-token': 'string',
+    model: 'string',
+    'push-listen': 'string',
+    'push-address': 'string',
     select: 'string',
     timeout: 'string',
     junit: 'string',
@@ -96,12 +107,20 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
     return ExitCode.OK;
   }
   const command = 'certify vtn';
+  const model = values.model ?? 'pull';
+  if (model !== 'pull' && model !== 'push' && model !== 'both') throw new CliUsageError(`${command}: --model must be pull, push or both, got "${model}"`);
+  const pushListen = /^(.+):(\d+)$/.exec(values['push-listen'] ?? '127.0.0.1:0');
+  if (pushListen === null || Number(pushListen[2]) > 65535) throw new CliUsageError(`${command}: --push-listen must be host:port, got "${values['push-listen']}"`);
   const baseUrl = values.target;
   if (baseUrl === undefined) throw new CliUsageError(`${command}: --target is required`);
   if (!/^https:\/\//.test(baseUrl)) throw new CliUsageError(`${command}: --target must be an https:// URL, got "${baseUrl}"`);
   const ca = readPem(command, 'ca', values.ca, io);
-  const harness = (name: string, certOption: string, cert: string | undefined, keyOption: string, key: string | undefined) =>
-    new HarnessVen({ baseUrl, ca, venName: name, credentials: [{ certificatePem: readPem(command, certOption, cert, io), keyPem: readPem(command, keyOption, key, io) }] });
+  const harness = (name: string, certOption: string, cert: string | undefined, keyOption: string, key: string | undefined, push = false) => {
+    const credentials = [{ certificatePem: readPem(command, certOption, cert, io), keyPem: readPem(command, keyOption, key, io) }];
+    const address = values['push-address'];
+    const listener = { credentials, host: pushListen[1]!, port: Number(pushListen[2]), ...(address === undefined ? {} : { transportAddress: address }) };
+    return new HarnessVen({ baseUrl, ca, venName: name, credentials, ...(push ? { push: listener } : {}) });
+  };
   const timeoutMs = numberOption(command, 'timeout', values.timeout, 30, 1, 3600) * 1000;
   const strangerCert = values['stranger-cert'];
   const strangerKey = values['stranger-key'];
@@ -111,21 +130,28 @@ export async function certifyCommand(argv: readonly string[], io: CliIo): Promis
   if ((newcomerCert === undefined) !== (newcomerKey === undefined)) throw new CliUsageError(`${command}: give both --newcomer-cert and --newcomer-key, or neither`);
   if ((values['admin-url'] === undefined) !== (values['admin-token'] === undefined)) throw new CliUsageError(`${command}: give both --admin-url and --admin-token, or neither`);
   const operator = vtnOperator(values, io);
-  const ven = harness('oadr-certify', 'cert', values.cert, 'key', values.key);
+  const sessions = model === 'both' ? (['pull', 'push'] as const) : [model];
+  // One VEN per model: the push one registers its listener, the pull one polls.
+  const vens = sessions.map((session) => harness('oadr-certify', 'cert', values.cert, 'key', values.key, session === 'push'));
   const stranger = strangerCert === undefined ? undefined : harness('oadr-certify-stranger', 'stranger-cert', strangerCert, 'stranger-key', strangerKey);
   const newcomer = newcomerCert === undefined ? undefined : harness('oadr-certify-newcomer', 'newcomer-cert', newcomerCert, 'newcomer-key', newcomerKey);
   const select = values.select?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   try {
-    const context = { ven, ...(stranger === undefined ? {} : { stranger }), ...(newcomer === undefined ? {} : { newcomer }), ...(operator === undefined ? {} : { operator: operator.operator }) };
-    const results = await runCases(VTN_PULL_CASES, context, {
-      timeoutMs,
-      ...(select === undefined ? {} : { select }),
-      onResult: (r) => progressLine(r, io),
-    });
-    return report('oadr certify vtn (pull)', results, values, io);
+    const results: CaseResult[] = [];
+    for (const [i, session] of sessions.entries()) {
+      const context = { ven: vens[i]!, ...(stranger === undefined ? {} : { stranger }), ...(newcomer === undefined ? {} : { newcomer }), ...(operator === undefined ? {} : { operator: operator.operator }) };
+      results.push(
+        ...(await runCases(session === 'push' ? VTN_PUSH_CASES : VTN_PULL_CASES, context, {
+          timeoutMs,
+          ...(select === undefined ? {} : { select }),
+          onResult: (r) => progressLine(r, io),
+        })),
+      );
+    }
+    return report(`oadr certify vtn (${model === 'both' ? 'pull and push' : model})`, results, values, io);
   } finally {
     operator?.close();
-    await ven.close();
+    for (const ven of vens) await ven.close();
     await stranger?.close();
     await newcomer?.close();
   }

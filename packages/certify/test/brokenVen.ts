@@ -76,7 +76,7 @@ export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
     const registered = ven.next('registered');
     await ven.start();
     await registered;
-    const results = await runCases(run.cases, { vtn, operator: venOperatorOf(ven) }, { timeoutMs: 5_000, ...(run.select === undefined ? {} : { select: run.select }) });
+    const results = await runCases(run.cases, { vtn, operator: venOperatorOf(ven) }, { timeoutMs: 8_000, ...(run.select === undefined ? {} : { select: run.select }) });
     return results.filter((r) => r.outcome !== 'passed' && r.reason !== 'not selected').map((r) => `${r.id}: ${r.reason}`);
   } finally {
     clearInterval(polling);

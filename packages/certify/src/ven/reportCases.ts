@@ -77,6 +77,52 @@ export const R1_3020_VEN: VenCase = {
   },
 };
 
+export const R1_3025_VEN: VenCase = {
+  id: 'R1_3025_TH_VTN',
+  title: 'A TELEMETRY_STATUS request starting later (granularity 0: a sample at each delivery): nothing before its start, then deliveries',
+  ...pull,
+  checks: ['CHECKLIST 4.3 (reportInterval dtstart; granularity 0)', 'TH R0_8025'],
+  async run({ vtn }, signal) {
+    const { venID, status } = registered(vtn);
+    const periodMs = fastest(status);
+    const request = requestFor(status, 0, periodMs, 'PT0S');
+    const startMs = Date.now() + 3 * periodMs;
+    request.reportSpecifier.reportInterval = { dtstart: formatDateTime(startMs), duration: 'PT0S' };
+    const { created, from } = await create(vtn, venID, [request], signal);
+    expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
+    pendingMust('oadrCreatedReport', created.oadrPendingReports, [request.reportRequestID], []);
+    const [first] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
+    // Whole seconds on the wire: a report within a second of the start is on time.
+    if (Date.now() < startMs - 1_000) throw new CaseFailure(`a report for the request starting at ${request.reportSpecifier.reportInterval.dtstart} came ${startMs - Date.now()} ms before its start`);
+    checkDelivery(first!, request, status);
+    await cancel(vtn, venID, [request.reportRequestID], false, signal);
+    clean(vtn, from);
+  },
+};
+
+export const R1_3027_VEN: VenCase = {
+  id: 'R1_3027_TH_VTN',
+  title: 'A periodic request with a reportBackDuration of three samples: the VEN waits for it, then delivers the samples together',
+  ...pull,
+  checks: ['CHECKLIST 4.3 (reportBackDuration)', 'CHECKLIST 4.4', 'TH R0_8027'],
+  async run({ vtn }, signal) {
+    const { venID, status } = registered(vtn);
+    const periodMs = fastest(status);
+    const request = requestFor(status, periodMs, 3 * periodMs, 'PT0S');
+    const { created, from } = await create(vtn, venID, [request], signal);
+    const accepted = Date.now();
+    expectCode('oadrCreatedReport', created.eiResponse.responseCode, '200');
+    const [first] = await waitReports(vtn, from, request.reportRequestID, 1, signal);
+    const waited = Date.now() - accepted;
+    if (waited < 2 * periodMs) throw new CaseFailure(`the first delivery came ${waited} ms after the request, the reportBackDuration is ${request.reportSpecifier.reportBackDuration}`);
+    checkDelivery(first!, request, status);
+    const samples = (first!.intervals ?? []).length;
+    if (samples < 2 || samples > 3) throw new CaseFailure(`the first delivery carries ${samples} samples, a reportBackDuration of three granularities holds three`);
+    await cancel(vtn, venID, [request.reportRequestID], false, signal);
+    clean(vtn, from);
+  },
+};
+
 export const R1_3040_VEN: VenCase = {
   id: 'R1_3040_TH_VTN',
   title: 'A cancelled periodic report is acknowledged, leaves the pending list and is not sent again',
@@ -377,6 +423,8 @@ function vtnMetadata(): OadrReport {
 export const VEN_REPORT_CASES: readonly VenCase[] = [
   R1_3010_VEN,
   R1_3020_VEN,
+  R1_3025_VEN,
+  R1_3027_VEN,
   R1_3030_VEN,
   R1_3040_VEN,
   R1_3045_VEN,

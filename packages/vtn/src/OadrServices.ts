@@ -440,7 +440,7 @@ export class OadrServices {
           found.push({ code: ResponseCode.INVALID_ID, description: `unknown eventID ${eventID}` });
         } else if (modificationNumber !== event.modificationNumber) {
           found.push({ code: ResponseCode.OUT_OF_SEQUENCE, description: `event ${eventID} is at modification ${event.modificationNumber}, not ${modificationNumber}` });
-        } else if (!inFlight && delivery.requestID !== undefined && response.requestID !== delivery.requestID) {
+        } else if (!inFlight && !this.core.isPushing(ven.venID, response.requestID) && delivery.requestID !== undefined && response.requestID !== delivery.requestID) {
           found.push({ code: ResponseCode.INVALID_ID, description: `requestID ${response.requestID} did not deliver event ${eventID}` });
         } else if (delivery.eiOpt === undefined) {
           // After an EiOpt for the event, oadrCreatedEvent no longer changes the opt state (rule 206).

@@ -137,9 +137,17 @@ export class Pusher {
       if (ven === undefined || ven.httpPullModel || ven.registrationID === undefined || ven.transportAddress === undefined) return;
       const next = await core.nextFor(core.store, ven, core.clock());
       if (next === undefined) return;
-      const replyXml = await this.send(ven, next);
-      if (replyXml === undefined) return;
-      const recorded = await this.record((tx) => next.commit(tx, core.clock()));
+      const distributed = next.message.type === 'oadrDistributeEvent' ? next.message.body.requestID : undefined;
+      if (distributed !== undefined) core.pushing(venID, distributed, true);
+      let replyXml: string | undefined;
+      let recorded = false;
+      try {
+        replyXml = await this.send(ven, next);
+        if (replyXml === undefined) return;
+        recorded = await this.record((tx) => next.commit(tx, core.clock()));
+      } finally {
+        if (distributed !== undefined) core.pushing(venID, distributed, false);
+      }
       if (recorded && replyXml.trim() !== '') await this.handleReply(ven, replyXml);
     }
   }

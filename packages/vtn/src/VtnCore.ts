@@ -80,6 +80,11 @@ export class VtnCore {
   onWork: (venIDs: readonly string[]) => void;
   /** When each VEN last made an authenticated request (flushed to the store every few seconds). */
   readonly lastSeen: LastSeen;
+  /**
+   * requestIDs of distributes pushed to each VEN and not yet recorded: a push VEN may answer with
+   * oadrCreatedEvent before the push is over, naming a requestID the store does not know yet.
+   */
+  readonly #pushing = new Map<string, Set<string>>();
   /** Serves the VENs' requests for the reports the VTN offers. */
   readonly vtnReports: VtnReportPublisher;
   readonly #reportListeners = new Set<(venID: string, reports: readonly OadrReport[]) => void>();
@@ -93,6 +98,19 @@ export class VtnCore {
     this.onWork = options.onWork ?? (() => undefined);
     this.lastSeen = new LastSeen(options.store, options.log);
     this.vtnReports = new VtnReportPublisher(this);
+  }
+
+  /** The pusher says when a distribute to a VEN goes out (`true`) and once it is recorded (`false`). */
+  pushing(venID: string, requestID: string, inFlight: boolean): void {
+    const ids = this.#pushing.get(venID) ?? new Set<string>();
+    if (inFlight) ids.add(requestID);
+    else ids.delete(requestID);
+    if (ids.size === 0) this.#pushing.delete(venID);
+    else this.#pushing.set(venID, ids);
+  }
+
+  isPushing(venID: string, requestID: string): boolean {
+    return this.#pushing.get(venID)?.has(requestID) ?? false;
   }
 
   /** Calls `listener` with the reports of each oadrUpdateReport once stored; returns the unsubscribe. */

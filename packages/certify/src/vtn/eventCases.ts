@@ -7,7 +7,7 @@
 import { formatDateTime, parseDateTime, type EventStatus, type MessageBody, type OadrEvent } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
-import { checkEvent, freeSlot, knownEventIDs, newEvents, nextDelivery, priceEvent } from './eventChecks.js';
+import { checkEvent, freeSlot, knownEventIDs, MARKET_CONTEXT, newEvents, nextDelivery, priceEvent } from './eventChecks.js';
 import { ask, needsOperator } from './operatorPrompt.js';
 import { createOpt } from './optCases.js';
 import { ensureRegistered, respond, type DescribedEvent, type VtnUnderTest } from './VtnUnderTest.js';
@@ -361,6 +361,49 @@ export const E1_1040: VtnCase = {
   },
 };
 
+export const A_E3_0510: VtnCase = {
+  id: 'A_E3_0510_TH_VEN',
+  title: 'Two active events of two market contexts, priorities 2 and 1: priority 1 comes first, each carries its current value; both cancelled',
+  ...pull,
+  checks: ['rule 15 (active events by priority)', 'rule 14 (currentValue)', 'rule 5', 'TH A_E3_0510, A_E3_0657'],
+  unavailable: needsOperator,
+  async run(context, signal) {
+    const { ven } = context;
+    await ensureRegistered(ven);
+    const known = await knownEventIDs(ven);
+    const start = Math.floor(Date.now() / 1_000) * 1_000;
+    // Market contexts of their own: an active event left by an earlier run cannot overlap these (rule 18).
+    const contexts = `${MARKET_CONTEXT}/${HarnessVen.requestID()}`;
+    const low = forVen({ ...priceEvent(start, [0.3, 0.4], 'PT30S'), marketContext: `${contexts}/a`, priority: 2 }, ven.venID());
+    const high = forVen({ ...priceEvent(start, [0.5, 0.6], 'PT30S'), marketContext: `${contexts}/b`, priority: 1 }, ven.venID());
+    await ask(context, { kind: 'createEvent', venID: ven.venID(), event: low });
+    await ask(context, { kind: 'createEvent', venID: ven.venID(), event: high });
+    const { distribute, events } = await newEvents(ven, known, 2, signal);
+    const find = (described: DescribedEvent): OadrEvent => {
+      const event = events.find((e) => e.eiEvent.eventDescriptor.marketContext === described.marketContext);
+      if (event === undefined) throw new CaseFailure(`the distribute carries no event of market context ${described.marketContext}`);
+      checkEvent(event, described, { venID: ven.venID(), modificationNumber: 0, status: 'active' });
+      const { currentValue } = event.eiEvent.eiEventSignals.eiEventSignal[0]!;
+      const executing = described.signals[0]!.intervals[0]!.signalPayload;
+      if (currentValue !== executing) throw new CaseFailure(`active event ${event.eiEvent.eventDescriptor.eventID} has currentValue ${currentValue ?? 'none'}, its first interval carries ${executing} (rule 14)`);
+      return event;
+    };
+    const [first, second] = [find(high), find(low)];
+    const order = (distribute.oadrEvent ?? []).map((e) => e.eiEvent.eventDescriptor.eventID);
+    if (order.indexOf(first.eiEvent.eventDescriptor.eventID) > order.indexOf(second.eiEvent.eventDescriptor.eventID)) {
+      throw new CaseFailure('the priority 2 event comes before the priority 1 event; active events go by priority (rule 15)');
+    }
+    await accepted(ven, distribute, events);
+    for (const [event, described] of [[first, high], [second, low]] as const) {
+      const eventID = event.eiEvent.eventDescriptor.eventID;
+      await ask(context, { kind: 'cancelEvent', venID: ven.venID(), eventID });
+      const cancel = await nextDelivery(ven, eventID, signal);
+      checkEvent(cancel.event, described, { venID: ven.venID(), modificationNumber: 1, status: 'cancelled' });
+      await accepted(ven, cancel.distribute, [cancel.event]);
+    }
+  },
+};
+
 export const G1_4015: VtnCase = {
   id: 'G1_4015_TH_VEN',
   title: 'An event and a report request queued together arrive in successive polls, nothing idle between them',
@@ -418,5 +461,6 @@ export const VTN_EVENT_CASES: readonly VtnCase[] = [
   A_E3_0720,
   A_E3_0730,
   A_E3_0780,
+  A_E3_0510,
   G1_4015,
 ];

@@ -24,7 +24,7 @@ describe('the VTN push suite against our own VTN over mutual TLS', () => {
   test('the push cases are the pull cases but those about polling, named with model digit 0', () => {
     expect(VTN_PUSH_CASES.map((c) => c.id)).toEqual(
       VTN_PULL_CASES.map((c) => c.id)
-        .filter((id) => !['G1_4011_TH_VEN', 'G1_4015_TH_VEN', 'A_E3_0468_TH_VEN'].includes(id))
+        .filter((id) => !['G1_4011_TH_VEN', 'G1_4015_TH_VEN'].includes(id))
         .map(pushCaseID),
     );
     expect([pushCaseID('N1_0020_TH_VEN'), pushCaseID('E1_1030_TH_VEN'), pushCaseID('R1_3190_TH_VEN'), pushCaseID('A_E3_0492_TH_VEN')]).toEqual([

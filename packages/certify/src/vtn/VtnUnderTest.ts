@@ -131,6 +131,12 @@ async function nextFromVtn(ven: HarnessVen, waitMs: number): Promise<OadrMessage
   return message.type === 'oadrResponse' ? undefined : message;
 }
 
+/** Requires the VTN to send nothing now: a poll answered by oadrResponse, or no push for a moment. */
+export async function expectNothingMore(ven: HarnessVen, because: string): Promise<void> {
+  const next = await nextFromVtn(ven, PUSH_QUIET_MS);
+  if (next !== undefined) throw new CaseFailure(`the VTN sent ${next.type} though ${because}`);
+}
+
 /**
  * Takes what the VTN has queued until it has nothing more (a poll answered by oadrResponse, or no
  * push for a moment), answering it as a VEN must, and returns the types of the messages, in order.

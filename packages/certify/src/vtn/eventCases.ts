@@ -10,7 +10,7 @@ import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { checkEvent, freeSlot, knownEventIDs, MARKET_CONTEXT, newEvents, nextDelivery, priceEvent } from './eventChecks.js';
 import { ask, needsOperator } from './operatorPrompt.js';
 import { createOpt } from './optCases.js';
-import { ensureRegistered, respond, type DescribedEvent, type VtnUnderTest } from './VtnUnderTest.js';
+import { ensureRegistered, expectNothingMore, respond, type DescribedEvent, type VtnUnderTest } from './VtnUnderTest.js';
 import { prepare } from './reportExchange.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
@@ -236,9 +236,17 @@ export const A_E3_0468: VtnCase = eventCase(
   'An event needing no response is not answered, and the VTN does not send it again',
   ['rules 12, 62', 'TH A_E3_0468'],
   (venID) => forVen({ ...priceEvent(freeSlot(), [0.1]), responseRequired: 'never' }, venID),
-  async (_context, { ven }) => {
-    const next = await ven.receive('OadrPoll', { type: 'oadrPoll', body: { venID: ven.venID() } });
-    if (next.type !== 'oadrResponse') throw new CaseFailure(`the VTN sent ${next.type} again though the event needs no response`);
+  async (_context, { ven }) => expectNothingMore(ven, 'the event needs no response and nothing changed'),
+);
+
+export const A_E3_0500: VtnCase = eventCase(
+  'A_E3_0500_TH_VEN',
+  'The VEN opts out of an event by oadrCreatedEvent: acknowledged, and the VTN does not send the event again',
+  ['rules 16, 17 (optOut honoured)', 'TH A_E3_0500'],
+  (venID) => forVen(priceEvent(freeSlot(), [0.1]), venID),
+  async (_context, { ven, distribute, event }) => {
+    await accepted(ven, distribute, [event], { optType: 'optOut' });
+    await expectNothingMore(ven, 'the VEN opted out and nothing changed');
   },
 );
 
@@ -453,6 +461,7 @@ export const VTN_EVENT_CASES: readonly VtnCase[] = [
   E1_1070,
   E1_1080,
   A_E3_0468,
+  A_E3_0500,
   A_E3_0470,
   A_E3_0484,
   A_E3_0492,

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { encodePayload, SERVICE_PATH_PREFIX } from '@oadr-kit/protocol';
 import { createTlsClientOptions } from '@oadr-kit/security';
 import { silentLogger, VenClient, type VenClientOptions } from '@oadr-kit/ven';
@@ -21,10 +23,13 @@ export interface BrokenVenRun {
   readonly strayPolls?: boolean;
   /** (push) Tell the harness VTN the VEN is configured to poll as well. */
   readonly pushVenPolls?: boolean;
+  /** (push) Rewrites the VEN's answers to the harness's pushes (the VEN registers a proxy as its transport address). */
+  readonly pushFault?: Fault;
 }
 
 const pki = testPki();
-const venCredential = pki.ven('ven-under-test');
+// Named localhost: the push proxy checks the host name of the VEN's listener.
+const venCredential = pki.ven('ven-under-test', ['localhost']);
 
 /**
  * Our VEN as a device under test, pointed at `vtnUrl`: fast reporting, a short backoff (cancelled by
@@ -63,7 +68,16 @@ export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
     requestFault: run.requestFault ?? ((_service, body) => body),
     ...(run.fault === undefined ? {} : { fault: run.fault }),
   });
-  const ven = ourVen(proxy.url, model, run.venOptions);
+  // The VEN registers the push proxy as its transport address; the proxy passes on to the port the VEN listens on.
+  const pushPort = run.pushFault === undefined ? 0 : await freePort();
+  const pushProxy =
+    run.pushFault === undefined
+      ? undefined
+      : await startFaultyProxy({ target: `https://127.0.0.1:${pushPort}`, ca: pki.ca, serverCredentials: [venCredential], clients: pki.vtnCredentials, fault: run.pushFault });
+  const ven = ourVen(proxy.url, model, {
+    ...run.venOptions,
+    ...(pushProxy === undefined ? {} : { push: { port: pushPort, host: '127.0.0.1', transportAddress: pushProxy.url } }),
+  });
   const poller = new Agent({ connect: createTlsClientOptions({ credentials: [venCredential], ca: pki.ca, servername: 'localhost' }) });
   const poll = async (): Promise<void> => {
     const venID = ven.registration?.venID;
@@ -82,7 +96,17 @@ export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
     clearInterval(polling);
     await poller.close();
     await ven.stop();
+    await pushProxy?.close();
     await proxy.close();
     await vtn.close();
   }
+}
+
+/** A port free on 127.0.0.1 a moment ago, for a listener whose address must be known before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -18,7 +18,9 @@ export function testPki() {
   return {
     ca,
     vtnCredentials: [vtn(rsa, 'rsa-2048'), vtn(ecc, 'ec-p256')],
-    ven: (name: string): KeyAndCertificate => chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: name, issuer: ecc.intermediate }), ecc),
+    /** A VEN certificate; `dnsNames` for a VEN that also listens (push) where a client checks the host name. */
+    ven: (name: string, dnsNames: string[] = []): KeyAndCertificate =>
+      chain(issueCertificate({ profile: 'ven', keyAlgorithm: 'ec-p256', commonName: name, issuer: ecc.intermediate, ...(dnsNames.length === 0 ? {} : { dnsNames }) }), ecc),
   };
 }
 

@@ -1,5 +1,7 @@
 import { VEN_PUSH_CASES } from '../src/index.js';
+import { encodePayload } from '@oadr-kit/protocol';
 import { failingVenCases } from './brokenVen.js';
+import type { Fault } from './faultyProxy.js';
 
 describe('the VEN push suite catches a push VEN that polls', () => {
   // Cases of several kinds that last a few rounds, so a poll every 100 ms falls inside each.
@@ -16,5 +18,15 @@ describe('the VEN push suite catches a push VEN that polls', () => {
 
   test('configured to poll as well, the same VEN passes them all, A_E0_0290 included', async () => {
     expect(await failingVenCases({ cases: VEN_PUSH_CASES, model: 'push', strayPolls: true, pushVenPolls: true, select })).toEqual([]);
+  });
+
+  test('a push VEN that answers a pushed oadrDistributeEvent with a payload, not an empty 200, fails the cases that push events', async () => {
+    const answerDistribute: Fault = (service, answer) =>
+      service.endsWith('/EiEvent') && answer.body === ''
+        ? { contentType: 'application/xml', body: encodePayload({ type: 'oadrResponse', body: { eiResponse: { responseCode: '200', requestID: '' } } }) }
+        : answer;
+    const failures = await failingVenCases({ cases: VEN_PUSH_CASES, model: 'push', pushFault: answerDistribute, select: ['N0_5065_TH_VTN', 'E0_6010_TH_VTN', 'E0_6020_TH_VTN', 'R0_8010_TH_VTN'] });
+    const sentBody = 'push of oadrDistributeEvent: a pushed oadrDistributeEvent is answered with an empty 200, the VEN sent a body';
+    expect(failures).toEqual([`E0_6010_TH_VTN: ${sentBody}`, `E0_6020_TH_VTN: ${sentBody}`]);
   });
 });

@@ -73,11 +73,11 @@ export function clean(vtn: HarnessVtn, from: number): void {
 let distributions = 0;
 
 /** Sends a distribute (also the answer to the VEN's oadrRequestEvent from now on) and returns the oadrCreatedEvent answering it. */
-export async function distribute(vtn: HarnessVtn, events: OadrEvent[], signal: AbortSignal, vtnID = vtn.vtnID): Promise<{ created: MessageBody<'oadrCreatedEvent'>; requestID: string; from: number }> {
+export async function distribute(vtn: HarnessVtn, events: OadrEvent[], signal: AbortSignal): Promise<{ created: MessageBody<'oadrCreatedEvent'>; requestID: string; from: number }> {
   const from = vtn.mark();
   const requestID = `th-dist-${++distributions}`;
   vtn.events = events;
-  vtn.queue({ type: 'oadrDistributeEvent', body: { requestID, vtnID, oadrEvent: events } });
+  vtn.queue({ type: 'oadrDistributeEvent', body: { requestID, vtnID: vtn.vtnID, oadrEvent: events } });
   const created = await vtn.waitFor('oadrCreatedEvent', from, signal, (b) => (b.eiCreatedEvent.eventResponses ?? []).some((r) => r.requestID === requestID));
   return { created, requestID, from };
 }

@@ -135,7 +135,8 @@ export class HarnessVtn {
    */
   queue(message: OadrMessage): void {
     if (this.model === 'pull') this.queued.push(message);
-    else this.pushes = this.pushes.then(() => this.push(message));
+    // One push failing must not stop the ones queued after it: whatever it throws is a problem of the run.
+    else this.pushes = this.pushes.then(() => this.push(message)).catch((error: unknown) => this.pushFailed(message, error));
   }
 
   /** The oadrTransportAddress of the VEN's latest registration (push). */
@@ -278,47 +279,35 @@ export class HarnessVtn {
   private async push(message: OadrMessage): Promise<void> {
     const service = PUSH_SERVICE[message.type];
     const address = this.transportAddress;
-    const fail = (text: string): void => {
-      this.problems.push({ seq: this.log.length, text: `push of ${message.type}: ${text}` });
-      this.wake();
-    };
-    if (service === undefined) throw new Error(`a VTN does not push ${message.type}`);
-    if (address === undefined) {
-      fail('the VEN registered no oadrTransportAddress');
-      return;
-    }
+    const fail = (text: string): void => this.pushFailed(message, new Error(text));
+    if (service === undefined) return fail('a VTN does not push this message');
+    if (address === undefined) return fail('the VEN registered no oadrTransportAddress');
     // A VEN's certificate names the VEN, not a host: the chain and the VEN's key are what the harness checks.
     this.pushAgent ??= new Agent({ connect: createTlsClientOptions({ credentials: [this.options.credentials[0]!], ca: this.options.ca, checkServerHostname: false }) });
-    let status: number;
-    let text: string;
-    try {
-      const answer = await request(`${address.replace(/\/$/, '')}${SERVICE_PATH_PREFIX}/${service}`, {
-        method: 'POST',
-        body: encodePayload(message),
-        headers: { 'content-type': 'application/xml' },
-        dispatcher: this.pushAgent,
-        bodyTimeout: 10_000,
-        headersTimeout: 10_000,
-      });
-      status = answer.statusCode;
-      text = await answer.body.text();
-    } catch (error) {
-      fail(`${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    if (status !== 200) return fail(`HTTP ${status}, expected 200`);
+    const answer = await request(`${address.replace(/\/$/, '')}${SERVICE_PATH_PREFIX}/${service}`, {
+      method: 'POST',
+      body: encodePayload(message),
+      headers: { 'content-type': 'application/xml' },
+      dispatcher: this.pushAgent,
+      bodyTimeout: 10_000,
+      headersTimeout: 10_000,
+    });
+    const text = await answer.body.text();
+    if (answer.statusCode !== 200) return fail(`HTTP ${answer.statusCode}, expected 200`);
     if (message.type === 'oadrDistributeEvent') {
       // Answered by an empty 200; oadrCreatedEvent follows as a request of the VEN's own (CHECKLIST 2.1).
       if (text !== '') fail('a pushed oadrDistributeEvent is answered with an empty 200, the VEN sent a body');
       return;
     }
     if (text === '') return fail('no synchronous answer');
-    try {
-      this.record(`push:${service}`, decodePayload(text).message);
-    } catch (error) {
-      if (!(error instanceof OadrProtocolError)) throw error;
-      return fail(`invalid payload: ${error.code} ${error.message}`);
-    }
+    this.record(`push:${service}`, decodePayload(text).message);
+    this.wake();
+  }
+
+
+  private pushFailed(message: OadrMessage, error: unknown): void {
+    const text = error instanceof OadrProtocolError ? `invalid payload: ${error.code} ${error.message}` : error instanceof Error ? error.message : String(error);
+    this.problems.push({ seq: this.log.length, text: `push of ${message.type}: ${text}` });
     this.wake();
   }
 

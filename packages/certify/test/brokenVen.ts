@@ -19,7 +19,10 @@ export interface BrokenVenRun {
   readonly select?: readonly string[];
   readonly model?: ExchangeModel;
   readonly venOptions?: Partial<VenClientOptions>;
-  /** (push) The VEN also polls every 100 ms, as a push VEN must not unless configured to. */
+  /**
+   * The VEN also polls every 100 ms: a push VEN that polls while registered, or a pull VEN that goes
+   * on polling as the venID it had once its registration has ended.
+   */
   readonly strayPolls?: boolean;
   /** (push) Tell the harness VTN the VEN is configured to poll as well. */
   readonly pushVenPolls?: boolean;
@@ -79,9 +82,12 @@ export async function failingVenCases(run: BrokenVenRun): Promise<string[]> {
     ...(pushProxy === undefined ? {} : { push: { port: pushPort, host: '127.0.0.1', transportAddress: pushProxy.url } }),
   });
   const poller = new Agent({ connect: createTlsClientOptions({ credentials: [venCredential], ca: pki.ca, servername: 'localhost' }) });
+  let lastVenID: string | undefined;
   const poll = async (): Promise<void> => {
-    const venID = ven.registration?.venID;
-    if (venID === undefined) return;
+    lastVenID = ven.registration?.venID ?? lastVenID;
+    // Pull: a registered VEN polls anyway, a second poller would only take messages meant for it. Push: only while registered.
+    if (lastVenID === undefined || (model === 'pull') === (ven.registration !== undefined)) return;
+    const venID = lastVenID;
     const answer = await request(`${vtn.url}${SERVICE_PATH_PREFIX}/OadrPoll`, { method: 'POST', body: encodePayload({ type: 'oadrPoll', body: { venID } }), headers: { 'content-type': 'application/xml' }, dispatcher: poller });
     await answer.body.text();
   };

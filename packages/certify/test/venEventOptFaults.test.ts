@@ -42,4 +42,18 @@ describe('the VEN event, registration and opt cases catch a broken VEN', () => {
     const accept = rewrite('oadrCanceledPartyRegistration', /<ei:responseCode>452</, (body) => body.replace(/<ei:responseCode>452</, '<ei:responseCode>200<'));
     expect(await failing(accept, ['N1_*'])).toEqual(['N1_0070_TH_VTN: oadrCanceledPartyRegistration: responseCode 200, expected 452']);
   });
+
+  test('a VEN that re-registers without its registrationID fails N1_0065 only', async () => {
+    const forget = rewrite('oadrCreatePartyRegistration', /<ei:registrationID>/, (body) => body.replace(/<ei:registrationID>[^<]*<\/ei:registrationID>/, ''));
+    const failures = await failing(forget, ['N1_*']);
+    expect(failures).toEqual([expect.stringMatching(/^N1_0065_TH_VTN: the VEN re-registered as venID "\S+" registrationID "", expected "\S+" and "reg-\d+"$/)]);
+  });
+
+  test('a VEN that goes on polling once its registration has ended fails N1_0040 and N1_0030 only', async () => {
+    const failures = await failingVenCases({ cases: VEN_PULL_CASES, strayPolls: true, select: ['N1_*'] });
+    expect(failures).toEqual([
+      'N1_0040_TH_VTN: after its registration was cancelled the VEN sent oadrPoll without registering again',
+      'N1_0030_TH_VTN: the VEN still polls after cancelling its registration',
+    ]);
+  });
 });

@@ -100,9 +100,9 @@ export const N1_0040_VEN: VenCase = {
     const sent = vtn.since(after);
     const registeredAt = sent.findIndex((r) => r.message.type === 'oadrCreatePartyRegistration');
     const stray = sent.slice(0, registeredAt === -1 ? sent.length : registeredAt).find((r) => r.message.type === 'oadrPoll' || r.message.type === 'oadrCreatedEvent' || r.message.type === 'oadrUpdateReport');
-    if (stray !== undefined) throw new CaseFailure(`after its registration was cancelled the VEN sent ${stray.message.type} without registering again`);
     // A VEN that registers anew is given the time to finish, so the cases after this one find it registered.
     if (registeredAt !== -1) await settled(vtn, after, signal);
+    if (stray !== undefined) throw new CaseFailure(`after its registration was cancelled the VEN sent ${stray.message.type} without registering again`);
     clean(vtn, from);
   },
 };

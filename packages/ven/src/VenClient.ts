@@ -196,7 +196,7 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
       }
     }
     this.#evaluateEvents();
-    this.#vtnIdentity = new VtnIdentity(this.options.vtnUrl);
+    this.#vtnIdentity = new VtnIdentity(this.options.vtnUrl, this.options.push?.vtnCommonNames);
     this.#vtnIdentity.start();
     const credential = await this.#loadCredential();
     this.#agent =

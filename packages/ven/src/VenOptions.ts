@@ -32,6 +32,12 @@ export interface VenPushOptions {
    * Undefined: `https://<host>:<bound port>`.
    */
   readonly transportAddress?: string;
+  /**
+   * Common names of the certificates the VTN may push with, besides the subjects it presented on the
+   * VEN's connections: for a VTN that pushes with another certificate than it serves (behind a
+   * TLS-terminating proxy, say). Every other party is answered 403 without a payload.
+   */
+  readonly vtnCommonNames?: readonly string[];
 }
 
 /** Optional XML signatures: `PayloadSigner` and `PayloadVerifier` of `@oadr-kit/security` fit as they are. */
@@ -326,6 +332,9 @@ export function resolveVenOptions(options: VenClientOptions): ResolvedVenOptions
       } catch {
         throw invalid('push.transportAddress', `is not a URL: ${push.transportAddress}`);
       }
+    }
+    if (push.vtnCommonNames !== undefined && (!Array.isArray(push.vtnCommonNames) || push.vtnCommonNames.some((name) => typeof name !== 'string' || name === ''))) {
+      throw invalid('push.vtnCommonNames', 'must be a list of non-empty strings');
     }
   }
   if (options.xmlSignature !== undefined && (typeof options.xmlSignature.sign !== 'function' || typeof options.xmlSignature.verify !== 'function')) {

@@ -34,9 +34,13 @@ export class VtnIdentity {
     if (certificate !== undefined && certificate.subject !== undefined) this.#subjects.add(subjectOf(certificate));
   };
 
-  constructor(vtnUrl: URL) {
+  readonly #commonNames: ReadonlySet<string>;
+
+  /** `commonNames`: certificates the VTN is known to push with, whatever it presents as a server. */
+  constructor(vtnUrl: URL, commonNames: readonly string[] = []) {
     this.#hostname = vtnUrl.hostname;
     this.#port = vtnUrl.port || '443';
+    this.#commonNames = new Set(commonNames);
   }
 
   start(): void {
@@ -49,6 +53,8 @@ export class VtnIdentity {
 
   /** Whether a push client's certificate names the VTN this VEN talks to. */
   knows(certificate: PeerCertificate): boolean {
-    return certificate.subject !== undefined && this.#subjects.has(subjectOf(certificate));
+    if (certificate.subject === undefined) return false;
+    const commonName = certificate.subject.CN;
+    return this.#subjects.has(subjectOf(certificate)) || (typeof commonName === 'string' && this.#commonNames.has(commonName));
   }
 }

@@ -71,6 +71,7 @@ describe('resolveVenOptions', () => {
     ['negotiation with a report of rID projection', { ...good, negotiation: { respond: () => [] }, reports: [...DEFAULT_REPORT_CAPABILITIES, { ...DEFAULT_REPORT_CAPABILITIES[1], rID: 'projection' }] }, 'reports[2].rID'],
     ['push without a port', { ...good, push: {} }, 'push.port'],
     ['push with a bad transport address', { ...good, push: { port: 0, transportAddress: 'ven' } }, 'push.transportAddress'],
+    ['push with an empty VTN common name', { ...good, push: { port: 0, vtnCommonNames: [''] } }, 'push.vtnCommonNames'],
     ['an xmlSignature without verify', { ...good, xmlSignature: { sign: (xml: string) => xml } }, 'xmlSignature'],
     ['a handler that is not a function', { ...good, handlers: { decideOpt: 'optIn' } }, 'handlers.decideOpt'],
     ['a logger without error()', { ...good, logger: { debug() {}, info() {}, warn() {} } }, 'logger'],

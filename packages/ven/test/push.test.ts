@@ -125,3 +125,14 @@ it('cancelled by its VTN, registers again once the longest backoff has passed, t
   expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   await ven.next('registered');
 });
+
+it('takes pushes from a certificate named in push.vtnCommonNames, for a VTN that pushes with another certificate than it serves', async () => {
+  const pki = testPki();
+  const pair = issueCertificate({ profile: 'vtn', keyAlgorithm: 'ec-p256', commonName: 'vtn-pusher.test', issuer: pki.ca.intermediate, ipAddresses: ['127.0.0.1'] });
+  const pusher = { keyPem: pair.keyPem, certificatePem: pair.certificatePem + pki.ca.intermediate.certificatePem };
+  await ven.stop();
+  ven = new VenClient(venOptions(vtn, { push: { port: 0, host: '127.0.0.1', vtnCommonNames: ['vtn-pusher.test'] } }));
+  await ven.start();
+  await ven.next('registered');
+  expect((await vtn.push(address(), 'EiEvent', vtn.distribute(), pusher)).status).toBe(200);
+});

@@ -55,6 +55,24 @@ export function ourVen(vtnUrl: string, model: ExchangeModel, overrides: Partial<
 /** The PKI our VEN and the harness share in these tests. */
 export const sharedPki = pki;
 
+/** A harness VTN in `model` with our VEN registered at it, straight (no proxy): the self-test session. */
+export async function ourVenSession(model: ExchangeModel): Promise<{ vtn: HarnessVtn; ven: VenClient; close(): Promise<void> }> {
+  const vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, pollFrequency: 'PT0S', model, roundMs: 300 });
+  await vtn.start();
+  const ven = ourVen(vtn.url, model);
+  const registered = ven.next('registered');
+  await ven.start();
+  await registered;
+  return {
+    vtn,
+    ven,
+    async close() {
+      await ven.stop();
+      await vtn.close();
+    },
+  };
+}
+
 /**
  * Our VEN behind a mutual-TLS proxy that injects one defect into what it sends or receives, run
  * through the VEN cases with its operator hook: the cases that did not pass, as `id: reason`.

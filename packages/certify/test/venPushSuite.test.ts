@@ -1,29 +1,18 @@
-import type { VenClient } from '@oadr-kit/ven';
-import { HarnessVtn, runCases, summaryTable, VEN_PUSH_CASES } from '../src/index.js';
-import { ourVen, sharedPki } from './brokenVen.js';
+import { runCases, summaryTable, VEN_PUSH_CASES } from '../src/index.js';
+import { ourVenSession, sharedPki } from './brokenVen.js';
 import { venOperatorOf } from './venOperator.js';
 
 describe('the VEN push suite against our own VEN in push mode over mutual TLS', () => {
-  const pki = sharedPki;
-  let vtn: HarnessVtn;
-  let ven: VenClient;
+  let session: Awaited<ReturnType<typeof ourVenSession>>;
 
   beforeAll(async () => {
-    vtn = new HarnessVtn({ credentials: pki.vtnCredentials, ca: pki.ca, model: 'push', roundMs: 300 });
-    await vtn.start();
-    ven = ourVen(vtn.url, 'push');
-    const registered = ven.next('registered');
-    await ven.start();
-    await registered;
+    session = await ourVenSession('push');
   });
 
-  afterAll(async () => {
-    await ven.stop();
-    await vtn.close();
-  });
+  afterAll(() => session.close());
 
   test('every case passes; the one for a VEN that also polls is skipped, as ours does not', async () => {
-    const results = await runCases(VEN_PUSH_CASES, { vtn, operator: venOperatorOf(ven), stranger: pki.ven('stranger') }, { timeoutMs: 15_000 });
+    const results = await runCases(VEN_PUSH_CASES, { vtn: session.vtn, operator: venOperatorOf(session.ven), stranger: sharedPki.ven('stranger') }, { timeoutMs: 15_000 });
     const notPassed = results.filter((r) => r.outcome !== 'passed').map((r) => `${r.id} ${r.outcome}: ${r.reason}`);
     expect({ notPassed, table: summaryTable(results) }).toEqual({
       notPassed: ['A_E0_0290_TH_VTN skipped: the VEN is not configured to poll in push mode (HarnessVtn pushVenPolls)'],

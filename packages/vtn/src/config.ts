@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { OfferedReport } from './domain/vtnReports.js';
+import type { OfferedPoint, OfferedReport } from './domain/vtnReports.js';
 import { VtnError, VtnErrorCode } from './VtnError.js';
 
 /**
@@ -47,7 +47,13 @@ export interface VtnConfig {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 /** What a configuration file or caller may give: any subset; the rest takes its default. */
-export type VtnConfigInput = DeepPartial<Omit<VtnConfig, 'storage'>> & { storage?: StorageConfig };
+/** An offered report as a file or caller gives it: the fields with defaults may be left out. */
+export type OfferedReportInput = Omit<OfferedReport, 'history' | 'points'> & {
+  history?: string;
+  points: Array<Pick<OfferedPoint, 'rID' | 'itemBase'> & Partial<OfferedPoint>>;
+};
+
+export type VtnConfigInput = DeepPartial<Omit<VtnConfig, 'storage' | 'reports'>> & { storage?: StorageConfig; reports?: OfferedReportInput[] };
 
 /** The settings operators set per deployment, as `OADR_VTN_*` variables over the configuration file. */
 export const VTN_ENV_VARIABLES = {

@@ -10,6 +10,7 @@ export {
   type LogLevel,
   type StorageConfig,
   type VtnConfig,
+  type OfferedReportInput,
   type VtnConfigInput,
   type VtnEnvVariable,
 } from './config.js';

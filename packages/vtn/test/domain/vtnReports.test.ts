@@ -39,7 +39,7 @@ describe('reports the VTN offers', () => {
     const oadrReport = offeredMetadata([FEEDER], T0);
     const message = { type: 'oadrRegisterReport' as const, body: { requestID: 'r', oadrReport, venID: 'ven' } };
     expect(() => checkPayload(message)).not.toThrow();
-    expect(checkConformance(message, { nowMs: T0 })).toEqual([]);
+    expect(checkConformance(message, { now: T0 })).toEqual([]);
     expect(oadrReport[0]).toMatchObject({ reportName: 'METADATA_TELEMETRY_USAGE', reportRequestID: '0', duration: 'P1D' });
     expect(oadrReport[0]?.oadrReportDescription?.map((d) => [d.rID, Object.keys(d.itemBase ?? {})[0], d.oadrSamplingRate?.oadrMinPeriod])).toEqual([
       ['feeder-3-kw', 'powerReal', 'PT1M'],
@@ -92,7 +92,7 @@ describe('reports the VTN offers', () => {
     expect([report.dtstart, report.duration, report.reportName, report.reportRequestID]).toEqual([formatDateTime(T0 + MIN), 'PT4M', 'TELEMETRY_USAGE', 'rr-1']);
     const message = { type: 'oadrUpdateReport' as const, body: { requestID: 'u', oadrReport: [report], venID: 'ven' } };
     expect(() => checkPayload(message)).not.toThrow();
-    expect(checkConformance(message, { nowMs: T0 + 5 * MIN })).toEqual([]);
+    expect(checkConformance(message, { now: T0 + 5 * MIN })).toEqual([]);
   });
 
   it('sends every reading of the window without a granularity, the asked-for past span for a one-shot request with an interval, else the newest values', () => {

@@ -131,7 +131,7 @@ describe('push to VENs registered with oadrHttpPullModel=false', () => {
     const { venID } = await h.register({ oadrHttpPullModel: false, oadrTransportAddress: ven.url });
     await h.vtn.app.pusher.idle();
     await h.admin('PUT', '/admin/v1/vtn-reports/feeder-3/readings', { readings: [{ rID: 'feeder-3-kw', at: '2026-11-27T11:59:00Z', value: 321 }] });
-    const specifier = { reportSpecifierID: 'feeder-3', granularity: 'PT1M', reportBackDuration: 'PT0S', specifierPayload: [{ rID: 'feeder-3-kw', readingType: 'x-notApplicable' }] };
+    const specifier = { reportSpecifierID: 'feeder-3', granularity: 'PT1M', reportBackDuration: 'PT0S', specifierPayload: [{ rID: 'feeder-3-kw', readingType: 'x-notApplicable' as const }] };
     const created = await h.post('EiReport', { type: 'oadrCreateReport', body: { requestID: 'cr', oadrReportRequest: [{ reportRequestID: 'once', reportSpecifier: specifier }], venID } });
     expect(expectType(created.message, 'oadrCreatedReport').eiResponse.responseCode).toBe('200');
     await h.vtn.app.pusher.idle();

@@ -14,6 +14,7 @@ import { accept, acknowledgeCancel, cancellation, cancelled, dataReport, deliver
 import { answer, drainPolls, pollFor, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
+type Requested = Awaited<ReturnType<typeof requested>>;
 const pull = { role: 'vtn', model: 'pull' } as const;
 
 /** A one-shot request (no reportInterval), accepted, answered with one report (R1_3010 status, R1_3150 usage). */
@@ -152,16 +153,8 @@ export const R1_3090: VtnCase = {
   async run(context, signal) {
     const { ven } = context;
     const { status, usage } = await prepare(ven);
-    const first = await requested(context, { specifier: status, granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' }, signal);
-    await accept(ven, first.create, [first.request.reportRequestID]);
-    const second = await requested(context, { specifier: usage, granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' }, signal);
-    const both = [first.request.reportRequestID, second.request.reportRequestID];
-    if (new Set(both).size !== 2) throw new CaseFailure(`both requests carry reportRequestID ${both[0] ?? ''} (each request needs its own)`);
-    await accept(ven, second.create, both);
-    await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: first.request.reportRequestID, reportToFollow: false });
-    await cancelled(ven, first.request.reportRequestID, [second.request.reportRequestID], signal);
-    await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: second.request.reportRequestID, reportToFollow: false });
-    await cancelled(ven, second.request.reportRequestID, [], signal);
+    const [first, second] = await twoRunning(context, status, usage, signal);
+    await cancelEach(context, first, second, signal);
   },
 };
 
@@ -174,22 +167,37 @@ export const R1_3170: VtnCase = {
   async run(context, signal) {
     const { ven } = context;
     const { status, usage } = await prepare(ven);
-    const first = await requested(context, { specifier: status, granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' }, signal);
-    await accept(ven, first.create, [first.request.reportRequestID]);
-    const second = await requested(context, { specifier: usage, granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' }, signal);
-    await accept(ven, second.create, [first.request.reportRequestID, second.request.reportRequestID]);
+    const [first, second] = await twoRunning(context, status, usage, signal);
     const unknown = await ven.exchange(
       'EiReport',
       { type: 'oadrCancelReport', body: { requestID: HarnessVen.requestID(), reportRequestID: [`th-unknown-${HarnessVen.requestID()}`], reportToFollow: false, venID: ven.venID() } },
       'oadrCanceledReport',
     );
     expectCode('oadrCanceledReport for an unknown reportRequestID', unknown.eiResponse.responseCode, '452');
-    await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: first.request.reportRequestID, reportToFollow: false });
-    await cancelled(ven, first.request.reportRequestID, [second.request.reportRequestID], signal);
-    await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: second.request.reportRequestID, reportToFollow: false });
-    await cancelled(ven, second.request.reportRequestID, [], signal);
+    await cancelEach(context, first, second, signal);
   },
 };
+
+/** The operator starts two periodic requests, each with an ID of its own, and the VEN takes both. */
+async function twoRunning(context: VtnUnderTest, status: OadrReport, usage: OadrReport, signal: AbortSignal): Promise<[Requested, Requested]> {
+  const { ven } = context;
+  const first = await requested(context, { specifier: status, granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' }, signal);
+  await accept(ven, first.create, [first.request.reportRequestID]);
+  const second = await requested(context, { specifier: usage, granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' }, signal);
+  const both = [first.request.reportRequestID, second.request.reportRequestID];
+  if (new Set(both).size !== 2) throw new CaseFailure(`both requests carry reportRequestID ${both[0] ?? ''} (each request needs its own)`);
+  await accept(ven, second.create, both);
+  return [first, second];
+}
+
+/** The operator cancels each request by name; the pending list shrinks with each. */
+async function cancelEach(context: VtnUnderTest, first: Requested, second: Requested, signal: AbortSignal): Promise<void> {
+  const { ven } = context;
+  await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: first.request.reportRequestID, reportToFollow: false });
+  await cancelled(ven, first.request.reportRequestID, [second.request.reportRequestID], signal);
+  await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: second.request.reportRequestID, reportToFollow: false });
+  await cancelled(ven, second.request.reportRequestID, [], signal);
+}
 
 export const R1_3070: VtnCase = {
   id: 'R1_3070_TH_VEN',

@@ -10,6 +10,7 @@ import {
   type ServiceName,
 } from '@oadr-kit/protocol';
 import { newVenRecord } from './domain/newVenRecord.js';
+import type { ServedRequest } from './domain/vtnReports.js';
 import type { VenRecord, VtnRepository } from './store/VtnStore.js';
 import { newId, type VtnCore } from './VtnCore.js';
 
@@ -551,12 +552,13 @@ export class OadrServices {
         return { code: ResponseCode.INVALID_ID, description: `reportRequestID ${request.reportRequestID} is in use` };
       }
     }
-    const served = requests.filter((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA');
-    for (const request of served) {
-      const refused = this.core.vtnReports.refusal(request, now);
-      if (refused !== undefined) return refused;
+    const served: Array<{ request: OadrReportRequest; read: ServedRequest }> = [];
+    for (const request of requests.filter((r) => r.reportSpecifier.reportSpecifierID !== 'METADATA')) {
+      const read = this.core.vtnReports.read(request, now);
+      if (!read.ok) return { code: read.code, description: read.description };
+      served.push({ request, read: read.request });
     }
-    for (const request of served) await this.core.vtnReports.accept(tx, ven.venID, request, now);
+    for (const { request, read } of served) await this.core.vtnReports.accept(tx, ven.venID, request, read, now);
     for (const request of requests.filter((r) => r.reportSpecifier.reportSpecifierID === 'METADATA')) {
       await tx.saveReportRequest({
         reportRequestID: request.reportRequestID,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { durationToMs, type OadrReportRequest, type ResponseCode } from '@oadr-kit/protocol';
-import { deliveryWindow, firstDue, nextDue, readVenRequest, vtnDataReport, type OfferedReport, type ServedRequest } from './domain/vtnReports.js';
+import { durationToMs, type OadrReportRequest } from '@oadr-kit/protocol';
+import { deliveryWindow, firstDue, nextDue, readVenRequest, vtnDataReport, type OfferedReport, type ReadRequestOutcome, type ServedRequest } from './domain/vtnReports.js';
 import type { ReportRequestRecord, VtnRepository } from './store/VtnStore.js';
 import type { VtnCore } from './VtnCore.js';
 
@@ -55,31 +55,29 @@ export class VtnReportPublisher {
     if (venIDs.length > 0) this.core.onWork(venIDs);
   }
 
-  /** Why a VEN's request for a VTN report cannot be served (its response code and reason), if it cannot. */
-  refusal(request: OadrReportRequest, now: number): { code: ResponseCode; description: string } | undefined {
-    const read = readVenRequest(request, this.core.config.reports, now);
-    return read.ok ? undefined : { code: read.code, description: read.description };
+  /** A VEN's request for a report the VTN offers, read, or why it cannot be served (its code and reason). */
+  read(request: OadrReportRequest, now: number): ReadRequestOutcome {
+    return readVenRequest(request, this.core.config.reports, now);
   }
 
   /**
-   * Takes a request `refusal` passed: saves it with its first due time and, when that is now, queues
+   * Takes a request `read` accepted: saves it with its first due time and, when that is now, queues
    * the first delivery in the same transaction.
    */
-  async accept(tx: VtnRepository, venID: string, request: OadrReportRequest, now: number): Promise<void> {
-    const read = readVenRequest(request, this.core.config.reports, now);
-    if (!read.ok) return;
+  async accept(tx: VtnRepository, venID: string, request: OadrReportRequest, served: ServedRequest, now: number): Promise<void> {
+    const dueAt = firstDue(served);
     const record: ReportRequestRecord = {
       reportRequestID: request.reportRequestID,
       venID,
       direction: 'fromVen',
-      reportSpecifierID: read.request.reportSpecifierID,
+      reportSpecifierID: served.reportSpecifierID,
       request,
       status: 'active',
       createdAt: now,
-      nextDueAt: firstDue(read.request),
+      nextDueAt: dueAt,
     };
     await tx.saveReportRequest(record);
-    if (firstDue(read.request) <= now) await this.deliver(tx, record, firstDue(read.request), now);
+    if (dueAt <= now) await this.deliver(tx, record, dueAt, now);
   }
 
   /** The last delivery a cancel with reportToFollow asks for: what was gathered since the last one. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
@@ -51,11 +52,17 @@ export function backoffMs(attempt: number, initialMs: number, maxMs: number, ran
 
 class PushFailure extends Error {}
 
+/** Time a lease leaves, beyond one attempt, to record what the attempt delivered. */
+const LEASE_MARGIN_MS = 10_000;
+/** When another process held a VEN's lease, how soon to look once more for work its drain may have missed. */
+const LEASE_RETRY_MS = 1_000;
+
 /**
  * Pushes to VENs registered for push: whatever a poll would answer, in the same order, POSTed to the
  * VEN with undici. A message counts as delivered only when the VEN answered HTTP 200, and is then
  * recorded like a polled one, so each modification of an event reaches a VEN once. Failed pushes are
- * retried with backoff, then again by the periodic sweep.
+ * retried with backoff, then again by the periodic sweep. Several VTN processes sharing one database
+ * each push, but to a given VEN only the one holding its lease (table push_leases) does.
  */
 export class Pusher {
   private readonly agent: Agent;
@@ -68,12 +75,21 @@ export class Pusher {
   private readonly commits: Array<{ run: (tx: VtnRepository) => Promise<boolean>; resolve: (recorded: boolean) => void; reject: (error: unknown) => void }> = [];
   private committing = false;
   private flushScheduled = false;
+  private readonly holder = randomUUID();
+  /** Leases this process holds: VEN → when the lease ends (VTN clock). */
+  private readonly leases = new Map<string, number>();
+  /** VENs to look at again shortly, their lease having been taken; and those whose drain is that look. */
+  private readonly leaseRetries = new Map<string, NodeJS.Timeout>();
+  private readonly lastLooks = new Set<string>();
+  /** What one attempt may take: connect, headers and body each within the push timeout. */
+  private readonly attemptMs: number;
 
   constructor(private readonly options: PusherOptions) {
     const push = options.config.push;
     // Every push in flight listens on the one shutdown signal, undici once for the request and once
     // more for its body while it is read, so a full pipeline holds two listeners per push.
     setMaxListeners(2 * push.concurrency + 16, this.controller.signal);
+    this.attemptMs = 3 * push.timeoutMs;
     this.agent = new Agent({
       connections: push.connectionsPerOrigin,
       headersTimeout: push.timeoutMs,
@@ -129,14 +145,32 @@ export class Pusher {
     this.options.metrics.pushQueue.set(this.pending.size + this.active.size);
   }
 
-  /** Sends a VEN everything due, one message after the other, until nothing is left or a push fails. */
   private async drain(venID: string): Promise<void> {
+    try {
+      await this.drainHeld(venID);
+    } finally {
+      this.lastLooks.delete(venID);
+      await this.release(venID);
+    }
+  }
+
+  /** Sends a VEN everything due, one message after the other, until nothing is left or a push fails. */
+  private async drainHeld(venID: string): Promise<void> {
     const { core } = this.options;
-    for (let sent = 0; sent < 100 && !this.closed; sent++) {
+    for (let step = 0; step < 100 && !this.closed; step++) {
       const ven = await core.store.getVen(venID);
       if (ven === undefined || ven.httpPullModel || ven.registrationID === undefined || ven.transportAddress === undefined) return;
       const next = await core.nextFor(core.store, ven, core.clock());
       if (next === undefined) return;
+      // The lease is taken only when there is work, and what is due is read again under it: another
+      // process may have pushed it between the look and the take.
+      if (!this.leases.has(venID)) {
+        if (!(await this.hold(venID))) {
+          this.retryLater(venID);
+          return;
+        }
+        continue;
+      }
       const distributed = next.message.type === 'oadrDistributeEvent' ? next.message.body.requestID : undefined;
       if (distributed !== undefined) core.pushing(venID, distributed, true);
       let replyXml: string | undefined;
@@ -150,6 +184,46 @@ export class Pusher {
       }
       if (recorded && replyXml.trim() !== '') await this.handleReply(ven, replyXml);
     }
+  }
+
+  /** Takes or renews this process's lease on the VEN, renewing only when what is left would not cover one more attempt. */
+  private async hold(venID: string): Promise<boolean> {
+    const now = this.options.core.clock();
+    const until = this.leases.get(venID);
+    if (until !== undefined && until - now >= this.attemptMs) return true;
+    const expiresAt = now + this.attemptMs + LEASE_MARGIN_MS;
+    const held = await this.record((tx) => tx.claimPushLease(venID, this.holder, now, expiresAt));
+    if (held) {
+      this.leases.set(venID, expiresAt);
+      clearTimeout(this.leaseRetries.get(venID));
+      this.leaseRetries.delete(venID);
+    } else {
+      this.leases.delete(venID);
+    }
+    return held;
+  }
+
+  private async release(venID: string): Promise<void> {
+    if (!this.leases.delete(venID)) return;
+    await this.record(async (tx) => {
+      await tx.releasePushLease(venID, this.holder);
+      return true;
+    });
+  }
+
+  /**
+   * Looks once more, shortly, at a VEN whose lease another process held: its drain may have ended just
+   * before our work was committed. Once only; after that the periodic sweep finds what is left.
+   */
+  private retryLater(venID: string): void {
+    if (this.closed || this.leaseRetries.has(venID) || this.lastLooks.has(venID)) return;
+    const timer = setTimeout(() => {
+      this.leaseRetries.delete(venID);
+      this.lastLooks.add(venID);
+      this.schedule([venID]);
+    }, LEASE_RETRY_MS);
+    timer.unref();
+    this.leaseRetries.set(venID, timer);
   }
 
   /**
@@ -210,6 +284,10 @@ export class Pusher {
           return undefined;
         }
       }
+      if (!(await this.hold(ven.venID))) {
+        core.log.debug({ venID: ven.venID, message: type }, 'push lease taken by another VTN process');
+        return undefined;
+      }
       const started = process.hrtime.bigint();
       try {
         const response = await request(url, {
@@ -256,6 +334,7 @@ export class Pusher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    for (const timer of this.leaseRetries.values()) clearTimeout(timer);
     this.pending.clear();
     this.controller.abort();
     if (this.active.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

@@ -252,6 +252,7 @@ export class SqlRepository implements VtnRepository {
   async deleteVen(venID: string): Promise<void> {
     await this.db.run('DELETE FROM deliveries WHERE ven_id = ?', [venID]);
     await this.db.run('DELETE FROM outbox WHERE ven_id = ?', [venID]);
+    await this.db.run('DELETE FROM push_leases WHERE ven_id = ?', [venID]);
     await this.db.run('DELETE FROM vens WHERE ven_id = ?', [venID]);
   }
 
@@ -435,6 +436,20 @@ export class SqlRepository implements VtnRepository {
       [now],
     );
     return rows.map((r) => str(r.ven_id));
+  }
+
+  async claimPushLease(venID: string, holder: string, now: number, expiresAt: number): Promise<boolean> {
+    const changed = await this.db.run(
+      `INSERT INTO push_leases (ven_id, holder, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (ven_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE push_leases.holder = excluded.holder OR push_leases.expires_at <= ?`,
+      [venID, holder, expiresAt, now],
+    );
+    return changed === 1;
+  }
+
+  async releasePushLease(venID: string, holder: string): Promise<void> {
+    await this.db.run('DELETE FROM push_leases WHERE ven_id = ? AND holder = ?', [venID, holder]);
   }
 
   async enqueue(m: NewOutboxMessage, at: number): Promise<number> {

@@ -265,6 +265,13 @@ export interface VtnRepository {
   resendDelivery(eventID: string, venID: string, modification: number): Promise<boolean>;
   /** VENs with a pending delivery and a push transport. */
   listPushVensWithPendingWork(now: number): Promise<string[]>;
+  /**
+   * Takes or renews the lease on pushing to a VEN until `expiresAt`: true when `holder` had it or it
+   * was free or expired at `now`, false while another holder's lease runs.
+   */
+  claimPushLease(venID: string, holder: string, now: number, expiresAt: number): Promise<boolean>;
+  /** Gives the lease up, if `holder` still has it. */
+  releasePushLease(venID: string, holder: string): Promise<void>;
 
   enqueue(message: NewOutboxMessage, at: number): Promise<number>;
   /** The oldest queued message of each kind for the VEN; poll order is decided by the caller. */

@@ -84,6 +84,13 @@ export function schemaStatements(dialect: Dialect): string[] {
     'CREATE INDEX IF NOT EXISTS deliveries_ven ON deliveries (ven_id)',
     // Polls ask "is anything due for this VEN" thousands of times a second; only due rows are indexed.
     'CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (ven_id) WHERE delivered_mod < target_mod',
+    // Which VTN process pushes to a VEN, until when: a process sends only while it holds the lease,
+    // so two processes sharing the database never push the same message twice.
+    `CREATE TABLE IF NOT EXISTS push_leases (
+      ven_id TEXT PRIMARY KEY,
+      holder TEXT NOT NULL,
+      expires_at BIGINT NOT NULL
+    )`,
     `CREATE TABLE IF NOT EXISTS outbox (
       id ${serial},
       ven_id TEXT NOT NULL,

@@ -1,54 +1,12 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodePayload, encodePayload, type OadrMessage } from '@oadr-kit/protocol';
+import { startFakePushVen, type FakePushVen } from '../helpers/fakePushVen.js';
 import { expectType, simpleEvent, startHarness, type Harness } from '../helpers/harness.js';
-
-interface Received {
-  path: string;
-  message: OadrMessage;
-}
-
-/** A push VEN: records what the VTN posts and answers as a 2.0b VEN does (or fails on demand). */
-async function startFakeVen(): Promise<{ server: Server; url: string; received: Received[]; failNext: { count: number } }> {
-  const received: Received[] = [];
-  const failNext = { count: 0 };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (failNext.count > 0) {
-        failNext.count--;
-        res.writeHead(503).end();
-        return;
-      }
-      const message = decodePayload(Buffer.concat(chunks)).message;
-      received.push({ path: req.url ?? '', message });
-      let reply: OadrMessage | undefined;
-      if (message.type === 'oadrRegisterReport') reply = { type: 'oadrRegisteredReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, venID: message.body.venID ?? '' } };
-      if (message.type === 'oadrUpdateReport') reply = { type: 'oadrUpdatedReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, venID: message.body.venID ?? '' } };
-      if (message.type === 'oadrCreateReport') {
-        reply = { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: message.body.requestID }, oadrPendingReports: message.body.oadrReportRequest.map((r) => r.reportRequestID), venID: message.body.venID ?? '' } };
-      }
-      if (reply === undefined) {
-        // A pushed oadrDistributeEvent gets an empty 200 (CHECKLIST §2.1).
-        res.writeHead(200).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(encodePayload(reply));
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, received, failNext };
-}
 
 describe('push to VENs registered with oadrHttpPullModel=false', () => {
   let h: Harness;
-  let ven: Awaited<ReturnType<typeof startFakeVen>>;
+  let ven: FakePushVen;
 
   beforeEach(async () => {
-    ven = await startFakeVen();
+    ven = await startFakePushVen();
     h = await startHarness({
       push: { initialBackoffMs: 5, maxBackoffMs: 20, maxAttempts: 4, sweepIntervalMs: 60_000 },
       reports: [{ reportSpecifierID: 'feeder-3', reportName: 'TELEMETRY_USAGE', points: [{ rID: 'feeder-3-kw', itemBase: 'powerReal' }] }],
@@ -57,8 +15,7 @@ describe('push to VENs registered with oadrHttpPullModel=false', () => {
 
   afterEach(async () => {
     await h.close();
-    ven.server.closeAllConnections();
-    ven.server.close();
+    ven.close();
   });
 
   const types = (): string[] => ven.received.map((r) => `${r.path.split('/').pop() ?? ''}:${r.message.type}`);

@@ -1,4 +1,5 @@
 import { createPostgresStore } from '../../src/index.js';
+import { startFakePushVen } from '../helpers/fakePushVen.js';
 import { expectType, simpleEvent, startHarness, type Harness } from '../helpers/harness.js';
 import { postgresFactory, PG_URL, type StoreFactory } from '../helpers/stores.js';
 
@@ -41,6 +42,26 @@ describe('two VTNs sharing one PostgreSQL database', () => {
     expect(await lastSeen()).toBe(new Date(a.clock.now).toISOString());
     await b.vtn.app.core.lastSeen.flush();
     expect(await lastSeen()).toBe(new Date(b.clock.now).toISOString());
+  });
+
+  it('pushes each message to a push VEN once while both VTNs push, whichever of them has the work', async () => {
+    // The VEN answers slowly, so one VTN's push is still in flight when the other looks for work.
+    const ven = await startFakePushVen({ replyDelayMs: 300 });
+    const idle = (): Promise<unknown> => Promise.all([a.vtn.app.pusher.idle(), b.vtn.app.pusher.idle()]);
+    try {
+      const { venID } = await a.register({ oadrHttpPullModel: false, oadrTransportAddress: ven.url });
+      await b.vtn.app.pusher.sweep();
+      await idle();
+      expect((await b.admin('POST', '/admin/v1/events', simpleEvent({ eventID: 'pushed', target: { venID: [venID] } }))).status).toBe(201);
+      await a.vtn.app.pusher.sweep();
+      await idle();
+      // Looking again once both are done finds nothing left to push.
+      await Promise.all([a.vtn.app.pusher.sweep(), b.vtn.app.pusher.sweep()]);
+      await idle();
+      expect(ven.received.map((r) => r.message.type)).toEqual(['oadrRegisterReport', 'oadrDistributeEvent']);
+    } finally {
+      ven.close();
+    }
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {

@@ -135,6 +135,26 @@ describe.each<[string, () => StoreFactory]>([
     expect(await store.getDelivery('e1', 'a')).toMatchObject({ excluded: false, deliveredMod: -1, targetMod: 2 });
   });
 
+  it('lets one holder at a time push to a VEN, until its lease ends or it lets go', async () => {
+    await store.saveVen(ven('a'));
+    expect(await store.claimPushLease('a', 'p1', T0, T0 + 40_000)).toBe(true);
+    expect(await store.claimPushLease('a', 'p2', T0 + 1_000, T0 + 41_000)).toBe(false);
+    // The holder renews; another VEN's lease is separate.
+    expect(await store.claimPushLease('a', 'p1', T0 + 2_000, T0 + 42_000)).toBe(true);
+    expect(await store.claimPushLease('b', 'p2', T0 + 2_000, T0 + 42_000)).toBe(true);
+    expect(await store.claimPushLease('a', 'p2', T0 + 41_999, T0 + 81_999)).toBe(false);
+    // Expired, it goes to whoever asks; the former holder then cannot renew, nor release it.
+    expect(await store.claimPushLease('a', 'p2', T0 + 42_000, T0 + 82_000)).toBe(true);
+    expect(await store.claimPushLease('a', 'p1', T0 + 43_000, T0 + 83_000)).toBe(false);
+    await store.releasePushLease('a', 'p1');
+    expect(await store.claimPushLease('a', 'p1', T0 + 43_000, T0 + 83_000)).toBe(false);
+    await store.releasePushLease('a', 'p2');
+    expect(await store.claimPushLease('a', 'p1', T0 + 43_000, T0 + 83_000)).toBe(true);
+    // Deleting the VEN drops its lease with it.
+    await store.deleteVen('a');
+    expect(await store.claimPushLease('a', 'p2', T0 + 44_000, T0 + 84_000)).toBe(true);
+  });
+
   it('hands each outbox message out once and finds it again by requestID', async () => {
     await store.saveVen(ven('a'));
     const id = await store.enqueue({ venID: 'a', kind: 'oadrCancelReport', requestID: 'r1', body: { requestID: 'r1', reportRequestID: ['x'], reportToFollow: false } }, T0);

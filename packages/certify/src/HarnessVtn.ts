@@ -6,6 +6,7 @@ import {
   decodePayload,
   encodePayload,
   OadrProtocolError,
+  pushServiceOf,
   SERVICE_PATH_PREFIX,
   type ConformanceFinding,
   type MessageBody,
@@ -13,7 +14,6 @@ import {
   type OadrEvent,
   type OadrMessage,
   type OadrReportRequest,
-  type ServiceName,
 } from '@oadr-kit/protocol';
 import { createTlsClientOptions, createTlsServerOptions, type TlsCredential } from '@oadr-kit/security';
 import { Agent, request } from 'undici';
@@ -50,16 +50,6 @@ export interface Received {
 }
 
 const MAX_BODY = 1024 * 1024;
-
-/** The VEN service a VTN pushes each message to (CHECKLIST 2.1). */
-const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
-  oadrDistributeEvent: 'EiEvent',
-  oadrCreateReport: 'EiReport',
-  oadrRegisterReport: 'EiReport',
-  oadrCancelReport: 'EiReport',
-  oadrCancelPartyRegistration: 'EiRegisterParty',
-  oadrRequestReregistration: 'EiRegisterParty',
-};
 
 /**
  * The harness's VTN: it answers a VEN under test as a conforming pull VTN, delivers on the VEN's
@@ -261,7 +251,7 @@ export class HarnessVtn {
    */
   async pushAs(credential: TlsCredential, message: OadrMessage): Promise<{ status: number; body: string }> {
     const address = this.transportAddress;
-    const service = PUSH_SERVICE[message.type];
+    const service = pushServiceOf(message.type);
     if (address === undefined || service === undefined) throw new CaseFailure(`the VEN registered no oadrTransportAddress to push ${message.type} to`);
     const agent = new Agent({ connect: createTlsClientOptions({ credentials: [credential], ca: this.options.ca, checkServerHostname: false }) });
     try {
@@ -277,7 +267,7 @@ export class HarnessVtn {
 
   /** POSTs one message to the push VEN and records its synchronous answer; what goes wrong is a problem of the run. */
   private async push(message: OadrMessage): Promise<void> {
-    const service = PUSH_SERVICE[message.type];
+    const service = pushServiceOf(message.type);
     const address = this.transportAddress;
     const fail = (text: string): void => this.pushFailed(message, new Error(text));
     if (service === undefined) return fail('a VTN does not push this message');

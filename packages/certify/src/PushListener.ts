@@ -6,25 +6,13 @@ import {
   decodePayload,
   encodePayload,
   OadrProtocolError,
+  pushServiceOf,
   SERVICE_PATH_PREFIX,
   type ConformanceFinding,
-  type MessageType,
   type OadrMessage,
-  type ServiceName,
 } from '@oadr-kit/protocol';
 import { createTlsServerOptions, type TlsCredential } from '@oadr-kit/security';
 import { CaseFailure } from './CertificationCase.js';
-
-/** The service a VTN must push each message to (2.0b simple HTTP, push model). */
-const PUSHED_TO: Partial<Record<MessageType, ServiceName>> = {
-  oadrDistributeEvent: 'EiEvent',
-  oadrRegisterReport: 'EiReport',
-  oadrCreateReport: 'EiReport',
-  oadrCancelReport: 'EiReport',
-  oadrUpdateReport: 'EiReport',
-  oadrCancelPartyRegistration: 'EiRegisterParty',
-  oadrRequestReregistration: 'EiRegisterParty',
-};
 
 type Arrival = { readonly message: OadrMessage; readonly respond: (xml: string) => void } | { readonly failure: CaseFailure };
 
@@ -91,7 +79,7 @@ export class PushListener {
       if (!(error instanceof OadrProtocolError)) throw error;
       return fail(`the VTN pushed an invalid payload: ${error.code} ${error.message}`);
     }
-    const service = PUSHED_TO[message.type];
+    const service = pushServiceOf(message.type);
     if (service === undefined || path.replace(/\/+$/, '') !== `${SERVICE_PATH_PREFIX}/${service}`) {
       return fail(`the VTN pushed ${message.type} to ${path}, expected ${service === undefined ? 'no push of it' : `${SERVICE_PATH_PREFIX}/${service}`}`);
     }

@@ -23,6 +23,7 @@ export {
 } from './negotiation.js';
 export { NAMESPACES, SERVICES, SERVICE_PATH_PREFIX, type NamespacePrefix, type ServiceName } from './namespaces.js';
 export { ResponseCode, describeResponseCode, isSuccessCode } from './responseCodes.js';
+export { pushServiceOf, serviceOf } from './services.js';
 export { messageJsonSchema, type JsonSchema } from './schema/jsonSchema.js';
 export * from './schema/model.js';
 export {

@@ -10,6 +10,7 @@ import {
   projectionReport,
   readNegotiationEvent,
   ResponseCode,
+  serviceOf,
   type EiEvent,
   type EiResponse,
   type MessageType,
@@ -91,15 +92,6 @@ export interface OptSchedule {
 const EVENT_RETENTION_MS = 3_600_000;
 // A timer never sleeps longer than this, so clock jumps and long events are re-checked.
 const MAX_TIMER_MS = 3_600_000;
-const VTN_REPLY_SERVICE: Partial<Record<MessageType, ServiceName>> = {
-  oadrCreatedEvent: 'EiEvent',
-  oadrCreatedReport: 'EiReport',
-  oadrRegisteredReport: 'EiReport',
-  oadrCanceledReport: 'EiReport',
-  oadrUpdatedReport: 'EiReport',
-  oadrCanceledPartyRegistration: 'EiRegisterParty',
-  oadrResponse: 'EiRegisterParty',
-};
 
 /**
  * An OpenADR 2.0b VEN: registers with a VTN, polls it (or takes its pushes), executes its events on
@@ -555,8 +547,8 @@ export class VenClient extends TypedEmitter<VenClientEvents> {
   async #handleVtnMessage(message: OadrMessage, via: 'pull' | 'push'): Promise<OadrMessage | undefined> {
     const reply = await this.#replyTo(message);
     if (reply === undefined || via === 'push') return reply;
-    const service = VTN_REPLY_SERVICE[reply.type];
-    if (service === undefined) return undefined;
+    // The one oadrResponse a VEN sends on its own acknowledges oadrRequestReregistration.
+    const service = reply.type === 'oadrResponse' ? 'EiRegisterParty' : serviceOf(reply.type);
     const answer = await this.#exchange(service, reply);
     if (answer?.type === 'oadrResponse') checkResponse(answer.body.eiResponse, reply.type);
     return undefined;

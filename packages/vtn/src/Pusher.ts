@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
-import { decodePayload, encodePayload, SERVICE_PATH_PREFIX, type MessageType, type ServiceName } from '@oadr-kit/protocol';
+import { decodePayload, encodePayload, pushServiceOf, serviceOf, SERVICE_PATH_PREFIX, type MessageType, type ServiceName } from '@oadr-kit/protocol';
 import { Agent, request } from 'undici';
 import type { VtnConfig } from './config.js';
 import type { VtnMetrics } from './metrics.js';
@@ -10,24 +10,14 @@ import type { OadrServices, SignatureHooks } from './OadrServices.js';
 import type { VenRecord, VtnRepository } from './store/VtnStore.js';
 import type { Outgoing, VtnCore } from './VtnCore.js';
 
-const PUSH_SERVICE: Partial<Record<MessageType, ServiceName>> = {
-  oadrDistributeEvent: 'EiEvent',
-  oadrRegisterReport: 'EiReport',
-  oadrCreateReport: 'EiReport',
-  oadrCancelReport: 'EiReport',
-  oadrUpdateReport: 'EiReport',
-  oadrCancelPartyRegistration: 'EiRegisterParty',
-  oadrRequestReregistration: 'EiRegisterParty',
-};
-
-/** Where a reply to a pushed message is handled, as if the VEN had posted it to the VTN. */
-const REPLY_SERVICE: Partial<Record<MessageType, ServiceName>> = {
-  oadrCreatedReport: 'EiReport',
-  oadrRegisteredReport: 'EiReport',
-  oadrCanceledReport: 'EiReport',
-  oadrUpdatedReport: 'EiReport',
-  oadrCanceledPartyRegistration: 'EiRegisterParty',
-};
+/** The replies to a push that the VTN takes, as if the VEN had posted them. */
+const PUSH_REPLIES: ReadonlySet<MessageType> = new Set<MessageType>([
+  'oadrCreatedReport',
+  'oadrRegisteredReport',
+  'oadrCanceledReport',
+  'oadrUpdatedReport',
+  'oadrCanceledPartyRegistration',
+]);
 
 export interface PusherOptions {
   core: VtnCore;
@@ -271,7 +261,7 @@ export class Pusher {
   private async send(ven: VenRecord, next: Outgoing): Promise<string | undefined> {
     const { config, metrics, core } = this.options;
     const type = next.message.type;
-    const service = PUSH_SERVICE[type];
+    const service = pushServiceOf(type);
     if (service === undefined || ven.transportAddress === undefined) return undefined;
     const url = pushUrl(ven.transportAddress, service);
     let xml = encodePayload(next.message);
@@ -320,8 +310,8 @@ export class Pusher {
     const { core, services, config } = this.options;
     try {
       const decoded = decodePayload(xml, { maxBytes: config.maxPayloadBytes });
-      const service = REPLY_SERVICE[decoded.message.type];
-      if (service === undefined) return;
+      const service = serviceOf(decoded.message.type);
+      if (service === undefined || !PUSH_REPLIES.has(decoded.message.type)) return;
       const reply = await services.handle(service, decoded, { fingerprint: ven.fingerprint });
       if (reply.kind === 'payload' && 'eiResponse' in reply.message.body && reply.message.body.eiResponse?.responseCode !== '200') {
         core.log.warn({ venID: ven.venID, reply: reply.message.body.eiResponse }, 'push reply refused');

@@ -1,4 +1,4 @@
-import { formatDateTime, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrEvent, type OadrMessage, type OptType, type Properties } from '@oadr-kit/protocol';
+import { formatDateTime, serviceOf, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrEvent, type OadrMessage, type OptType, type Properties } from '@oadr-kit/protocol';
 import { EXAMPLES } from '@oadr-kit/protocol/examples';
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
@@ -176,8 +176,7 @@ export async function pollFor<K extends MessageType>(
   }
 }
 
-const REPLY_SERVICE = { oadrRegisteredReport: 'EiReport', oadrCreatedReport: 'EiReport', oadrCanceledReport: 'EiReport', oadrCanceledPartyRegistration: 'EiRegisterParty' } as const;
-type Reply = Extract<OadrMessage, { type: keyof typeof REPLY_SERVICE }>;
+type Reply = Extract<OadrMessage, { type: 'oadrRegisteredReport' | 'oadrCreatedReport' | 'oadrCanceledReport' | 'oadrCanceledPartyRegistration' }>;
 
 /**
  * Sends the VEN's reply to what the VTN sent last. A pull VEN posts it and the VTN acknowledges
@@ -190,7 +189,7 @@ export async function reply(ven: HarnessVen, message: Reply, posted = ven.pushed
     ven.pushed.reply(message);
     return;
   }
-  const acknowledged = await ven.exchange(REPLY_SERVICE[message.type], message, 'oadrResponse');
+  const acknowledged = await ven.exchange(serviceOf(message.type), message, 'oadrResponse');
   expectCode(`oadrResponse to ${message.type}`, acknowledged.eiResponse.responseCode, '200');
 }
 

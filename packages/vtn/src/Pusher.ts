@@ -71,6 +71,8 @@ export class Pusher {
   /** VENs to look at again shortly, their lease having been taken; and those whose drain is that look. */
   private readonly leaseRetries = new Map<string, NodeJS.Timeout>();
   private readonly lastLooks = new Set<string>();
+  /** Lease releases not yet committed; the VEN's slot is free meanwhile, and close() waits for them. */
+  private readonly releases = new Set<Promise<void>>();
   /** What one attempt may take: connect, headers and body each within the push timeout. */
   private readonly attemptMs: number;
 
@@ -140,27 +142,24 @@ export class Pusher {
       await this.drainHeld(venID);
     } finally {
       this.lastLooks.delete(venID);
-      await this.release(venID);
+      this.release(venID);
     }
   }
 
   /** Sends a VEN everything due, one message after the other, until nothing is left or a push fails. */
   private async drainHeld(venID: string): Promise<void> {
     const { core } = this.options;
-    for (let step = 0; step < 100 && !this.closed; step++) {
+    // What is due is read only under the lease: another process may have pushed it just before.
+    // A VEN is scheduled because it has work, so taking the lease first is seldom a wasted write.
+    if (!(await this.hold(venID))) {
+      this.retryLater(venID);
+      return;
+    }
+    for (let sent = 0; sent < 100 && !this.closed; sent++) {
       const ven = await core.store.getVen(venID);
       if (ven === undefined || ven.httpPullModel || ven.registrationID === undefined || ven.transportAddress === undefined) return;
       const next = await core.nextFor(core.store, ven, core.clock());
       if (next === undefined) return;
-      // The lease is taken only when there is work, and what is due is read again under it: another
-      // process may have pushed it between the look and the take.
-      if (!this.leases.has(venID)) {
-        if (!(await this.hold(venID))) {
-          this.retryLater(venID);
-          return;
-        }
-        continue;
-      }
       const distributed = next.message.type === 'oadrDistributeEvent' ? next.message.body.requestID : undefined;
       if (distributed !== undefined) core.pushing(venID, distributed, true);
       let replyXml: string | undefined;
@@ -193,12 +192,16 @@ export class Pusher {
     return held;
   }
 
-  private async release(venID: string): Promise<void> {
+  private release(venID: string): void {
     if (!this.leases.delete(venID)) return;
-    await this.record(async (tx) => {
+    const released = this.record(async (tx) => {
       await tx.releasePushLease(venID, this.holder);
       return true;
-    });
+    })
+      .then(() => undefined)
+      .catch((error: unknown) => this.options.core.log.warn({ err: error, venID }, 'push lease not released; it ends on its own'))
+      .finally(() => this.releases.delete(released));
+    this.releases.add(released);
   }
 
   /**
@@ -328,6 +331,7 @@ export class Pusher {
     this.pending.clear();
     this.controller.abort();
     if (this.active.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await Promise.all(this.releases);
     await this.agent.close();
   }
 }

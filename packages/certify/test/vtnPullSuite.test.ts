@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RunningVtn } from '@oadr-kit/vtn';
 import { XMLValidator } from 'fast-xml-parser';
 import { HarnessVen, junitXml, runCases, summarize, VTN_PULL_CASES, type VtnUnderTest } from '../src/index.js';
@@ -30,6 +27,5 @@ describe('the VTN pull suite against our own VTN over mutual TLS', () => {
     const xml = junitXml('oadr certify vtn (pull)', results, new Date());
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).toContain(`tests="${VTN_PULL_CASES.length}" failures="0" errors="0"`);
-    writeFileSync(join(mkdtempSync(join(tmpdir(), 'certify-')), 'vtn-pull.junit.xml'), xml);
   });
 });

@@ -1,10 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { XMLValidator } from 'fast-xml-parser';
-import { run } from './helpers.js';
+import { run, tempDir } from './helpers.js';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -27,7 +26,7 @@ describe('oadr demo', () => {
   // What `npm start` runs: the built CLI, a VTN and 39 VENs (in an `oadr ven` process) over mutual TLS.
   test('the built demo negotiates over OpenADR to within 0.1% of the in-process optimum and writes a report that opens offline', async () => {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(root, 'packages', 'cli')], { stdio: 'inherit' });
-    const out = mkdtempSync(join(tmpdir(), 'oadr-demo-'));
+    const out = tempDir('oadr-demo-');
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'packages', 'cli', 'dist', 'bin.js'), 'demo', '--out', out], { timeout: 240_000 });
     expect(stderr).toMatch(/starting 39 VENs \(push, in 1 VEN process\(es\)\)/);
     expect(stderr).toMatch(/agreed after \d+ rounds in [\d.]+ s over OpenADR/);

@@ -509,15 +509,21 @@ export class OadrServices {
   private async registerReport(body: MessageBody<'oadrRegisterReport'>, ven: VenRecord): Promise<ServiceReply> {
     const reports = body.oadrReport ?? [];
     const specifiers = new Set(reports.map((r) => r.reportSpecifierID));
-    const reply = (code: Code, description: string): ServiceReply =>
-      this.payload({ type: 'oadrRegisteredReport', body: { eiResponse: eiResponse(code, body.requestID, description), venID: ven.venID } }, ven.venID);
+    const reply = (code: Code, description: string, oadrReportRequest: readonly OadrReportRequest[] = []): ServiceReply =>
+      this.payload(
+        {
+          type: 'oadrRegisteredReport',
+          body: { eiResponse: eiResponse(code, body.requestID, description), ...(oadrReportRequest.length === 0 ? {} : { oadrReportRequest: [...oadrReportRequest] }), venID: ven.venID },
+        },
+        ven.venID,
+      );
     if (specifiers.size !== reports.length) return reply(ResponseCode.INVALID_DATA, 'reportSpecifierID must be unique');
     for (const report of reports) {
       const rIDs = (report.oadrReportDescription ?? []).map((d) => d.rID);
       if (new Set(rIDs).size !== rIDs.length) return reply(ResponseCode.INVALID_DATA, `report ${report.reportSpecifierID}: rID must be unique`);
     }
     const now = this.core.clock();
-    await this.core.store.transaction(async (tx) => {
+    const requests = await this.core.store.transaction(async (tx) => {
       await tx.replaceReportRegistrations(
         ven.venID,
         reports.map((report) => ({ venID: ven.venID, reportSpecifierID: report.reportSpecifierID, report, registeredAt: now })),
@@ -532,9 +538,10 @@ export class OadrServices {
         await tx.saveVen(updated);
         await this.core.refreshVenTargets(tx, updated);
       }
+      return this.core.requestOnRegistration(tx, ven.venID, reports, body.requestID, now);
     });
     this.core.onWork([ven.venID]);
-    return reply(ResponseCode.OK, 'OK');
+    return reply(ResponseCode.OK, 'OK', requests);
   }
 
   /**

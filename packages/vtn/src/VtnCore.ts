@@ -3,6 +3,7 @@ import {
   checkPayload,
   durationToMs,
   encodePayload,
+  formatDateTime,
   OadrInvalidArgumentError,
   parseDateTime,
   type EiTarget,
@@ -499,42 +500,15 @@ export class VtnCore {
   async requestReport(venID: string, input: ReportRequestInput): Promise<string> {
     const reportRequestID = newId();
     await this.enqueueFor(venID, async (tx) => {
-      let rIDs: string[];
+      let request: OadrReportRequest;
       if (input.reportSpecifierID === 'METADATA') {
-        rIDs = input.rIDs ?? ['METADATA'];
+        request = checkedRequest(input, input.rIDs ?? ['METADATA'], reportRequestID, venID);
       } else {
         const registration = (await tx.listReportRegistrations(venID)).find((r) => r.reportSpecifierID === input.reportSpecifierID);
         if (registration === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `VEN ${venID} registered no report ${input.reportSpecifierID}`);
-        const known = (registration.report.oadrReportDescription ?? []).map((d) => d.rID);
-        rIDs = input.rIDs ?? known;
-        const unknown = rIDs.filter((r) => !known.includes(r));
-        if (unknown.length > 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, `unknown rID ${unknown.join(', ')}`, { details: ['/rIDs'] });
-        // The VEN declared how fast each point can be sampled; asking faster is a request it may refuse (TH R*_8xxx).
-        const granularityMs = fixedDurationMs(input.granularity, '/granularity');
-        for (const description of registration.report.oadrReportDescription ?? []) {
-          const min = description.oadrSamplingRate?.oadrMinPeriod;
-          if (!rIDs.includes(description.rID) || min === undefined || granularityMs === 0) continue;
-          if (granularityMs < fixedDurationMs(min, `/oadrSamplingRate/${description.rID}`)) {
-            throw new VtnError(VtnErrorCode.BAD_REQUEST, `granularity ${input.granularity} is shorter than the VEN's minimum sampling period ${min} for rID ${description.rID}`, {
-              details: ['/granularity'],
-            });
-          }
-        }
-        if (rIDs.length === 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the report has no data points to request', { details: ['/rIDs'] });
+        request = requestForRegistered(registration.report, input, reportRequestID, venID);
       }
-      const request: OadrReportRequest = {
-        reportRequestID,
-        reportSpecifier: {
-          reportSpecifierID: input.reportSpecifierID,
-          granularity: input.granularity,
-          reportBackDuration: input.reportBackDuration,
-          ...(input.reportInterval === undefined ? {} : { reportInterval: input.reportInterval }),
-          specifierPayload: rIDs.map((rID) => ({ rID, readingType: 'x-notApplicable' })),
-        },
-      };
       const requestID = newId();
-      const body: MessageBody<'oadrCreateReport'> = { requestID, oadrReportRequest: [request], venID };
-      encodeCheck({ type: 'oadrCreateReport', body });
       await tx.saveReportRequest({
         reportRequestID,
         venID,
@@ -544,9 +518,53 @@ export class VtnCore {
         status: 'pending',
         createdAt: this.clock(),
       });
-      await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body }, this.clock());
+      await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body: { requestID, oadrReportRequest: [request], venID } }, this.clock());
     });
     return reportRequestID;
+  }
+
+  /**
+   * The requests `config.requestOnRegistration` makes of a VEN registering `reports`, in the
+   * registration's transaction. Those made on its previous registration are cancelled, so a VEN
+   * registering again gets fresh requests and never a pile of them (one still delivering learns of
+   * it on its next oadrUpdatedReport). A report the VEN could not serve as configured (a granularity
+   * below its oadrMinPeriod) is left out and logged: the VEN did nothing wrong.
+   */
+  async requestOnRegistration(tx: VtnRepository, venID: string, reports: readonly OadrReport[], requestID: string, now: number): Promise<OadrReportRequest[]> {
+    for (const earlier of await tx.listReportRequests(venID)) {
+      if (earlier.onRegistration === true && (earlier.status === 'pending' || earlier.status === 'active')) await tx.setReportRequestStatus(earlier.reportRequestID, 'cancelled');
+    }
+    const requests: OadrReportRequest[] = [];
+    for (const report of reports) {
+      const wanted = this.config.requestOnRegistration.find((w) => w.reportName === report.reportName?.replace(/^METADATA_/, ''));
+      if (wanted === undefined) continue;
+      // Without a reportInterval a request is one-shot; telemetry wanted all along runs until cancelled.
+      const interval = durationToMs(wanted.reportBackDuration) === 0 ? {} : { reportInterval: { dtstart: formatDateTime(now), duration: 'PT0S' } };
+      const input: ReportRequestInput = { reportSpecifierID: report.reportSpecifierID, granularity: wanted.granularity, reportBackDuration: wanted.reportBackDuration, ...interval };
+      try {
+        requests.push(requestForRegistered(report, input, newId(), venID));
+      } catch (error) {
+        if (!(error instanceof VtnError)) throw error;
+        this.log.warn({ venID, reportSpecifierID: report.reportSpecifierID, reason: error.message }, 'a report configured in requestOnRegistration is not requested');
+      }
+    }
+    if (requests.length === 0) return requests;
+    for (const request of requests) {
+      await tx.saveReportRequest({
+        reportRequestID: request.reportRequestID,
+        venID,
+        direction: 'toVen',
+        reportSpecifierID: request.reportSpecifier.reportSpecifierID,
+        request,
+        status: 'pending',
+        createdAt: now,
+        onRegistration: true,
+      });
+    }
+    // The requests ride on the answer: recorded as an oadrCreateReport sent under the VEN's requestID,
+    // which the oadrCreatedReport answering them echoes, they are acknowledged like an operator's.
+    await tx.markSent(await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body: { requestID, oadrReportRequest: requests, venID } }, now), now);
+    return requests;
   }
 
   async cancelReport(reportRequestID: string, reportToFollow = false): Promise<void> {
@@ -562,6 +580,46 @@ export class VtnCore {
       );
     });
   }
+}
+
+/**
+ * A request for a report the VEN registered, refused (400) where the VEN would refuse it: an rID it
+ * never registered, a granularity below a point's oadrMinPeriod, no data point at all.
+ */
+function requestForRegistered(registration: OadrReport, input: ReportRequestInput, reportRequestID: string, venID: string): OadrReportRequest {
+  const known = (registration.oadrReportDescription ?? []).map((d) => d.rID);
+  const rIDs = input.rIDs ?? known;
+  const unknown = rIDs.filter((r) => !known.includes(r));
+  if (unknown.length > 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, `unknown rID ${unknown.join(', ')}`, { details: ['/rIDs'] });
+  // The VEN declared how fast each point can be sampled; asking faster is a request it may refuse (TH R*_8xxx).
+  const granularityMs = fixedDurationMs(input.granularity, '/granularity');
+  for (const description of registration.oadrReportDescription ?? []) {
+    const min = description.oadrSamplingRate?.oadrMinPeriod;
+    if (!rIDs.includes(description.rID) || min === undefined || granularityMs === 0) continue;
+    if (granularityMs < fixedDurationMs(min, `/oadrSamplingRate/${description.rID}`)) {
+      throw new VtnError(VtnErrorCode.BAD_REQUEST, `granularity ${input.granularity} is shorter than the VEN's minimum sampling period ${min} for rID ${description.rID}`, {
+        details: ['/granularity'],
+      });
+    }
+  }
+  if (rIDs.length === 0) throw new VtnError(VtnErrorCode.BAD_REQUEST, 'the report has no data points to request', { details: ['/rIDs'] });
+  return checkedRequest(input, rIDs, reportRequestID, venID);
+}
+
+/** The request as the VEN will read it, refused (400) when it would not encode as a valid 2.0b oadrCreateReport. */
+function checkedRequest(input: ReportRequestInput, rIDs: readonly string[], reportRequestID: string, venID: string): OadrReportRequest {
+  const request: OadrReportRequest = {
+    reportRequestID,
+    reportSpecifier: {
+      reportSpecifierID: input.reportSpecifierID,
+      granularity: input.granularity,
+      reportBackDuration: input.reportBackDuration,
+      ...(input.reportInterval === undefined ? {} : { reportInterval: input.reportInterval }),
+      specifierPayload: rIDs.map((rID) => ({ rID, readingType: 'x-notApplicable' })),
+    },
+  };
+  encodeCheck({ type: 'oadrCreateReport', body: { requestID: 'check', oadrReportRequest: [request], venID } });
+  return request;
 }
 
 /** A duration of fixed length in ms; months and years have none, so a request cannot use them. */

@@ -31,6 +31,8 @@ export interface VtnConfig {
   events: { cancelRetentionMs: number; cancelResendMs: number; cancelResends: number };
   /** Reports the VTN itself offers, fed by the operator through the admin API. */
   reports: OfferedReport[];
+  /** Reports the VTN asks every VEN for on its oadrRegisteredReport, by name. */
+  requestOnRegistration: ReportOnRegistration[];
   push: {
     enabled: boolean;
     concurrency: number;
@@ -42,6 +44,15 @@ export interface VtnConfig {
     sweepIntervalMs: number;
   };
   logLevel: LogLevel;
+}
+
+/** A report the VTN requests from each VEN that registers one of this name (RFC 5545 durations). */
+export interface ReportOnRegistration {
+  /** Without the METADATA_ prefix the VEN's registration carries: TELEMETRY_USAGE, ..., or an x- name. */
+  reportName: string;
+  granularity: string;
+  /** PT0S asks once; any other value runs until cancelled. */
+  reportBackDuration: string;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -156,7 +167,7 @@ export function resolveVtnConfig(input: VtnConfigInput = {}, baseDir = process.c
     throw new VtnError(VtnErrorCode.CONFIG_INVALID, `invalid VTN configuration: ${details.join('; ')}`, { details });
   }
   const config = copy as unknown as VtnConfig;
-  const duplicate = duplicateReportIds(config.reports);
+  const duplicate = duplicateReportIds(config.reports) ?? duplicateRequestNames(config.requestOnRegistration);
   if (duplicate !== undefined) {
     throw new VtnError(VtnErrorCode.CONFIG_INVALID, `invalid VTN configuration: ${duplicate.path}: ${duplicate.id} is used twice`, { details: [`${duplicate.path}: is used twice`] });
   }
@@ -186,6 +197,16 @@ function duplicateReportIds(reports: readonly OfferedReport[]): { path: string; 
       if (rIDs.has(point.rID)) return { path: `config/reports/${i}/points/${j}/rID`, id: point.rID };
       rIDs.add(point.rID);
     }
+  }
+  return undefined;
+}
+
+/** Two requests for one report on its registration would ask the VEN for the same data twice. */
+function duplicateRequestNames(requests: readonly ReportOnRegistration[]): { path: string; id: string } | undefined {
+  const names = new Set<string>();
+  for (const [i, request] of requests.entries()) {
+    if (names.has(request.reportName)) return { path: `config/requestOnRegistration/${i}/reportName`, id: request.reportName };
+    names.add(request.reportName);
   }
   return undefined;
 }

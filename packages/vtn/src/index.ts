@@ -11,6 +11,7 @@ export {
   type StorageConfig,
   type VtnConfig,
   type OfferedReportInput,
+  type ReportOnRegistration,
   type VtnConfigInput,
   type VtnEnvVariable,
 } from './config.js';

@@ -55,6 +55,27 @@ describe('resolveVtnConfig', () => {
     expect(() => resolveVtnConfig({ reports: [{ ...twice, points: [{ ...point, maxPeriod: 'P1M' }] }] })).toThrow(/maxPeriod/);
   });
 
+  it('takes reports to request on registration (none by default) and names a bad entry next to good ones', () => {
+    expect(resolveVtnConfig({}).requestOnRegistration).toEqual([]);
+    const usage = { reportName: 'TELEMETRY_USAGE', granularity: 'PT1M', reportBackDuration: 'PT5M' };
+    const custom = { reportName: 'x-PROJECTED_USAGE', granularity: 'PT15M', reportBackDuration: 'PT0S' };
+    expect(resolveVtnConfig({ requestOnRegistration: [usage, custom] }).requestOnRegistration).toEqual([usage, custom]);
+    const refused = (entry: Record<string, unknown>): VtnError => {
+      try {
+        resolveVtnConfig({ requestOnRegistration: [usage, entry as never] });
+      } catch (error) {
+        if (error instanceof VtnError) return error;
+        throw error;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused({ ...usage, reportName: 'TELEMETRY_STATUS', granularity: 'P1M' }).details).toEqual(['config/requestOnRegistration/1/granularity: must match pattern "^P(?=\\d|T\\d)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$"']);
+    expect(refused({ ...usage, reportName: 'METADATA_TELEMETRY_STATUS' }).details).toContain('config/requestOnRegistration/1/reportName: must match a schema in anyOf');
+    expect(refused({ reportName: 'TELEMETRY_STATUS', granularity: 'PT0S' }).details).toEqual(["config/requestOnRegistration/1: must have required property 'reportBackDuration'"]);
+    expect(refused({ ...usage, interval: 'PT1H' }).details).toEqual(['config/requestOnRegistration/1: must NOT have additional properties (interval)']);
+    expect(refused({ ...usage, granularity: 'PT5M' }).details).toEqual(['config/requestOnRegistration/1/reportName: is used twice']);
+  });
+
   it('loads a file, resolving paths against its directory, and refuses unreadable JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vtn-config-'));
     try {

@@ -120,6 +120,7 @@ function reportRequestFromRow(r: SqlRow): ReportRequestRecord {
     status: str(r.status) as ReportRequestRecord['status'],
     createdAt: num(r.created_at),
     ...(optNum(r.next_due_at) === undefined ? {} : { nextDueAt: num(r.next_due_at) }),
+    ...(num(r.on_registration) === 1 ? { onRegistration: true } : {}),
   };
 }
 
@@ -503,9 +504,9 @@ export class SqlRepository implements VtnRepository {
 
   async saveReportRequest(q: ReportRequestRecord): Promise<void> {
     await this.db.run(
-      `INSERT INTO report_requests (report_request_id, ven_id, direction, report_specifier_id, request, status, created_at, next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO report_requests (report_request_id, ven_id, direction, report_specifier_id, request, status, created_at, next_due_at, on_registration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (report_request_id) DO UPDATE SET request = excluded.request, status = excluded.status, next_due_at = excluded.next_due_at`,
-      [q.reportRequestID, q.venID, q.direction, q.reportSpecifierID, JSON.stringify(q.request), q.status, q.createdAt, nul(q.nextDueAt)],
+      [q.reportRequestID, q.venID, q.direction, q.reportSpecifierID, JSON.stringify(q.request), q.status, q.createdAt, nul(q.nextDueAt), q.onRegistration === true ? 1 : 0],
     );
   }
 

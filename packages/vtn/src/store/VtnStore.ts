@@ -136,6 +136,8 @@ export interface ReportRequestRecord {
   createdAt: number;
   /** For a VEN's request of a report the VTN offers: when the next delivery is due. */
   nextDueAt?: number;
+  /** Made on the VEN's oadrRegisteredReport (config requestOnRegistration): the next registration replaces it. */
+  onRegistration?: boolean;
 }
 
 export interface ReportDataRecord {

@@ -20,6 +20,7 @@ export const ADDED_COLUMNS: readonly AddedColumn[] = [
   { table: 'vens', column: 'last_seen_at', type: 'BIGINT' },
   { table: 'deliveries', column: 'cancel_resends', type: 'INTEGER NOT NULL DEFAULT 0' },
   { table: 'report_requests', column: 'next_due_at', type: 'BIGINT' },
+  { table: 'report_requests', column: 'on_registration', type: 'INTEGER NOT NULL DEFAULT 0' },
 ];
 
 /** PostgreSQL guards the ALTER itself; SQLite has no IF NOT EXISTS here, so its adapter asks table_info first. */

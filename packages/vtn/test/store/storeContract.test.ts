@@ -217,7 +217,11 @@ describe.each<[string, () => StoreFactory]>([
     await store.saveReportRequest({ reportRequestID: 'rr1', venID: 'a', direction: 'toVen', reportSpecifierID: 's1', request, status: 'pending', createdAt: T0 });
     await store.setReportRequestStatus('rr1', 'active');
     expect((await store.getReportRequest('rr1'))?.status).toBe('active');
-    expect(await store.listReportRequests('a')).toHaveLength(1);
+    await store.saveReportRequest({ reportRequestID: 'rr2', venID: 'a', direction: 'toVen', reportSpecifierID: 's1', request: { ...request, reportRequestID: 'rr2' }, status: 'pending', createdAt: T0, onRegistration: true });
+    expect((await store.listReportRequests('a')).map((r) => [r.reportRequestID, r.onRegistration])).toEqual([
+      ['rr1', undefined],
+      ['rr2', true],
+    ]);
     const body: MessageBody<'oadrCreateOpt'> = { optID: 'o1', optType: 'optOut', optReason: 'economic', venID: 'a', createdDateTime: '2026-11-27T12:00:00Z', requestID: 'q', eiTarget: {} };
     await store.saveOpt({ venID: 'a', optID: 'o1', optType: 'optOut', optReason: 'economic', marketContext: undefined, eventID: undefined, modificationNumber: undefined, body, createdAt: T0, cancelledAt: undefined });
     expect((await store.getOpt('a', 'o1'))?.body.optID).toBe('o1');

@@ -24,7 +24,9 @@ interface Running {
 /**
  * Runs the accepted report requests on the clock: samples every `granularity` (at each delivery when
  * it is 0), delivers the samples every `reportBackDuration`, and makes a last delivery at the end of
- * the report interval. A one-shot request samples and delivers once, at its start.
+ * the report interval. A one-shot request delivers once, at its start or at once when that has
+ * passed, with a sample at each granularity of its interval up to then: over a past interval
+ * (HISTORY_USAGE) that is every sample of it, stamped with its own instant.
  */
 export class ReportRunner {
   readonly #clock: Clock;
@@ -104,7 +106,7 @@ export class ReportRunner {
     try {
       if (!isPeriodic(request)) {
         this.#running.delete(request.reportRequestID);
-        await this.#sample(running, request.startMs);
+        for (const atMs of oneShotInstants(request, now)) await this.#sample(running, atMs);
         await this.#deliver(running);
         return;
       }
@@ -154,4 +156,12 @@ export class ReportRunner {
       this.#hooks.failed(error, running.request);
     }
   }
+}
+
+/** The instants a one-shot request samples: its start, then every granularity within its interval up to `nowMs`. */
+function oneShotInstants(request: StoredReportRequest, nowMs: number): number[] {
+  const instants = [request.startMs];
+  if (request.granularityMs === 0) return instants;
+  for (let atMs = request.startMs + request.granularityMs; atMs <= nowMs && (request.endMs === undefined || atMs < request.endMs); atMs += request.granularityMs) instants.push(atMs);
+  return instants;
 }

@@ -89,7 +89,10 @@ export interface VenHandlers {
    * turning an event into a device schedule) plugs in here, and listens to `eventStarted`/`eventEnded`.
    */
   decideOpt?(event: VenEvent): Promise<OptType>;
-  /** Current values of data points for a report; default: none (the report carries no intervals). */
+  /**
+   * Values of data points at `atMs`: now for telemetry, a past instant for a request over a past
+   * interval (HISTORY_USAGE); default: none (the report carries no intervals).
+   */
   readReport?(request: ReportReadRequest): Promise<readonly ReportReading[]>;
 }
 

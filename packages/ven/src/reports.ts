@@ -85,9 +85,11 @@ export function readReportRequests(requests: readonly OadrReportRequest[], capab
       reportBackDurationMs = durationToMs(reportSpecifier.reportBackDuration);
       const interval = reportSpecifier.reportInterval;
       if (interval !== undefined) {
-        startMs = Math.max(nowMs, parseDateTime(interval.dtstart));
+        const fromMs = parseDateTime(interval.dtstart);
         const durationMs = durationToMs(interval.duration);
-        endMs = durationMs === 0 ? undefined : parseDateTime(interval.dtstart) + durationMs;
+        // A one-shot request over an interval already begun (HISTORY_USAGE) asks for that past; a periodic one cannot sample it.
+        startMs = reportBackDurationMs === 0 ? fromMs : Math.max(nowMs, fromMs);
+        endMs = durationMs === 0 ? undefined : fromMs + durationMs;
       }
     } catch {
       return { ok: false, responseCode: ResponseCode.INVALID_DATA, description: `request ${reportRequestID} has a duration without fixed length` };

@@ -76,6 +76,14 @@ describe('readReportRequests (CHECKLIST §4.3)', () => {
     ]);
   });
 
+  it('reads a one-shot request over a past interval (HISTORY_USAGE) from the start of that interval, not from now', () => {
+    const history = reportRequest({ id: 'history', granularity: 'PT15M', back: 'PT0S', interval: { dtstart: formatDateTime(T0 - 30 * MIN), duration: 'PT30M' } });
+    const result = readReportRequests([history], DEFAULT_REPORT_CAPABILITIES, T0);
+    expect(result.ok && result.requests).toEqual([
+      { reportRequestID: 'history', reportSpecifierID: 'TELEMETRY_USAGE', rIDs: ['power'], granularityMs: 15 * MIN, reportBackDurationMs: 0, startMs: T0 - 30 * MIN, endMs: T0 },
+    ]);
+  });
+
   it('treats reportSpecifierID METADATA as a request to register again (rule 306)', () => {
     expect(readReportRequests([reportRequest({ id: 'meta', specifier: 'METADATA', rIDs: [] })], DEFAULT_REPORT_CAPABILITIES, T0)).toEqual({ ok: true, requests: [], metadataRequestIDs: ['meta'] });
   });
@@ -152,6 +160,15 @@ describe('ReportRunner', () => {
     expect(run.pending()).toEqual([]);
     await clock.advance(10 * MIN);
     expect(sent).toEqual([{ id: 'rr', at: T0 + MIN, samples: [1] }]);
+  });
+
+  it('delivers a one-shot request over a past interval at once, a sample per granularity stamped with its own instant', async () => {
+    const clock = new ManualClock(T0);
+    const { run, sent } = runner(clock);
+    run.start({ ...base, granularityMs: 15 * MIN, reportBackDurationMs: 0, startMs: T0 - 30 * MIN, endMs: T0 });
+    expect(run.pending()).toEqual([]);
+    await clock.advance(0);
+    expect(sent).toEqual([{ id: 'rr', at: T0, samples: [-30, -15] }]);
   });
 
   it('samples at each delivery when granularity is 0', async () => {

@@ -1,6 +1,6 @@
 import { createDevCa, issueCertificate, type KeyAndCertificate } from '@oadr-kit/security';
 import { adminApiOperator, type OperatorPrompt } from '../src/index.js';
-import { DEFAULT_REPORT_CAPABILITIES, type VenClientOptions } from '@oadr-kit/ven';
+import { DEFAULT_REPORT_CAPABILITIES, type ReportCapability, type VenClientOptions } from '@oadr-kit/ven';
 import { startVtn, type RunningVtn } from '@oadr-kit/vtn';
 import pino from 'pino';
 
@@ -43,13 +43,25 @@ export function operatorOf(vtn: RunningVtn): (prompt: OperatorPrompt) => Promise
   return adminApiOperator({ url: vtn.adminUrl, token: ADMIN_TOKEN });
 }
 
+const WATTS = 230;
+const history: ReportCapability = { ...DEFAULT_REPORT_CAPABILITIES.find((point) => point.rID === 'power')!, rID: 'history-power', reportName: 'HISTORY_USAGE' };
+
 /**
  * What our VEN under test reports: its default telemetry points, sampled as fast as once a second so
- * the periodic report cases finish in seconds, and a reading for every point asked for.
+ * the periodic report cases finish in seconds, the history of its power and of its energy meter
+ * (HISTORY_USAGE, R1_3130/3140), and a reading for every point asked for at any instant, a past one
+ * too: the meter counts a steady load since the epoch.
  */
 export const fastReporting: Pick<VenClientOptions, 'reports' | 'handlers'> = {
-  reports: DEFAULT_REPORT_CAPABILITIES.map((point) => ({ ...point, minPeriodMs: 1_000 })),
+  reports: [
+    ...DEFAULT_REPORT_CAPABILITIES.map((point) => ({ ...point, minPeriodMs: 1_000 })),
+    history,
+    { ...history, rID: 'history-energy', itemBase: { energyReal: { itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'none' } } },
+  ],
   handlers: {
-    readReport: async ({ rIDs }) => rIDs.map((rID) => (rID === 'status' ? { rID, status: { oadrOnline: true, oadrManualOverride: false } } : { rID, value: 230 })),
+    readReport: async ({ rIDs, atMs }) =>
+      rIDs.map((rID) =>
+        rID === 'status' ? { rID, status: { oadrOnline: true, oadrManualOverride: false } } : { rID, value: rID === 'history-energy' ? Math.round((WATTS * atMs) / 3_600_000) : WATTS },
+      ),
   },
 };

@@ -2,6 +2,7 @@ import { formatDateTime } from '@oadr-kit/protocol';
 import { VEN_PULL_CASES } from '../src/index.js';
 import { failingVenCases } from './brokenVen.js';
 import type { Fault, RequestFault } from './faultyProxy.js';
+import { fastReporting } from './pki.js';
 
 describe('the VEN report cases catch a broken VEN', () => {
   const asSent: RequestFault = (_service, body) => body;
@@ -33,6 +34,37 @@ describe('the VEN report cases catch a broken VEN', () => {
         : answer;
     const failures = await failingVenCases({ cases: VEN_PULL_CASES, requestFault: asSent, fault: eager, select: ['R1_3020_TH_VTN', 'R1_3027_TH_VTN', 'R1_3040_TH_VTN'] });
     expect(failures).toEqual([expect.stringMatching(/^R1_3027_TH_VTN: the first delivery came \d+ ms after the request, the reportBackDuration is PT3S$/)]);
+  });
+
+  const withHistory = ['R1_3010_TH_VTN', 'R1_3130_TH_VTN', 'R1_3140_TH_VTN', 'R1_3150_TH_VTN'];
+
+  test('a VEN whose history lacks its last interval fails R1_3130 and R1_3140 only', async () => {
+    const lastDropped: RequestFault = (_service, body) =>
+      body.includes('<ei:reportName>HISTORY_USAGE</ei:reportName>') ? body.replace(/<ei:interval>(?:(?!<ei:interval>).)*<\/ei:interval><\/strm:intervals>/s, '</strm:intervals>') : body;
+    const failures = await failingVenCases({ cases: VEN_PULL_CASES, requestFault: lastDropped, select: withHistory });
+    expect(failures).toEqual(
+      ['R1_3130_TH_VTN', 'R1_3140_TH_VTN'].map((id) => expect.stringMatching(new RegExp(`^${id}: report for \\S+ has intervals from \\[\\S+\\], the request asks for 2 of PT15M from \\S+$`))),
+    );
+  });
+
+  test('a VEN that reports every history point, whatever the request names, fails R1_3140 only', async () => {
+    // What the VEN reads is a request for power and energy where the harness asked for energy alone.
+    const everyPoint: Fault = (service, answer) =>
+      service.endsWith('/OadrPoll') && answer.body.includes('<ei:rID>history-energy</ei:rID>') && !answer.body.includes('<ei:rID>history-power</ei:rID>')
+        ? { ...answer, body: answer.body.replace('<ei:specifierPayload><ei:rID>history-energy<', '<ei:specifierPayload><ei:rID>history-power</ei:rID><ei:readingType>x-notApplicable</ei:readingType></ei:specifierPayload><ei:specifierPayload><ei:rID>history-energy<') }
+        : answer;
+    const failures = await failingVenCases({ cases: VEN_PULL_CASES, requestFault: asSent, fault: everyPoint, select: withHistory });
+    expect(failures).toEqual([expect.stringMatching(/^R1_3140_TH_VTN: report for \S+ carries rID history-power, which was not requested$/)]);
+  });
+
+  test('a VEN without HISTORY_USAGE, or without its power point, is not asked for it: R1_3130 and R1_3140 are skipped with the reason', async () => {
+    const telemetry = (fastReporting.reports ?? []).filter((point) => point.reportName !== 'HISTORY_USAGE');
+    const energyOnly = (fastReporting.reports ?? []).filter((point) => point.rID !== 'history-power');
+    expect(await failingVenCases({ cases: VEN_PULL_CASES, venOptions: { reports: telemetry }, select: withHistory })).toEqual([
+      'R1_3130_TH_VTN: the VEN registered no HISTORY_USAGE report',
+      'R1_3140_TH_VTN: the VEN registered no HISTORY_USAGE report',
+    ]);
+    expect(await failingVenCases({ cases: VEN_PULL_CASES, venOptions: { reports: energyOnly }, select: withHistory })).toEqual(["R1_3130_TH_VTN: the VEN's HISTORY_USAGE report has no powerReal point"]);
   });
 
   test('a VEN that ignores requests piggy-backed on oadrRegisteredReport fails R1_3060 only', async () => {

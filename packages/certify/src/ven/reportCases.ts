@@ -10,6 +10,7 @@ import { formatDateTime, type OadrReport, type OadrReportRequest } from '@oadr-k
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode } from '../HarnessVen.js';
 import type { HarnessVtn } from '../HarnessVtn.js';
+import { R1_3130_VEN, R1_3140_VEN } from './historyCases.js';
 import { cancel, checkDelivery, create, fastest, nextRequestNumber, pendingMust, registered, reportsFor, requestFor, sleep, waitReports } from './reportRequests.js';
 import { testEvent } from './testEvent.js';
 import { clean, registeredVen, type VenUnderTest } from './VenUnderTest.js';
@@ -432,6 +433,8 @@ export const VEN_REPORT_CASES: readonly VenCase[] = [
   R1_3070_VEN,
   R1_3090_VEN,
   R1_3120_VEN,
+  R1_3130_VEN,
+  R1_3140_VEN,
   R1_3150_VEN,
   R1_3160_VEN,
   R1_3170_VEN,

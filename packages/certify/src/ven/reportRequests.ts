@@ -21,16 +21,22 @@ export interface Registered {
   readonly usage: OadrReport;
 }
 
-/** The VEN's registration and its latest telemetry metadata, as the harness VTN received them. */
-export function registered(vtn: HarnessVtn): Registered {
-  if (vtn.registration === undefined) throw new CaseFailure('the VEN under test has not registered with the harness VTN');
+/** The metadata reports of the VEN's latest oadrRegisterReport that registered any. */
+export function latestMetadata(vtn: HarnessVtn): readonly OadrReport[] {
   const latest = vtn
     .since(0)
     .map((r) => r.message)
     .filter((m): m is Extract<typeof m, { type: 'oadrRegisterReport' }> => m.type === 'oadrRegisterReport' && (m.body.oadrReport ?? []).length > 0)
     .at(-1);
+  return latest?.body.oadrReport ?? [];
+}
+
+/** The VEN's registration and its latest telemetry metadata, as the harness VTN received them. */
+export function registered(vtn: HarnessVtn): Registered {
+  if (vtn.registration === undefined) throw new CaseFailure('the VEN under test has not registered with the harness VTN');
+  const metadata = latestMetadata(vtn);
   const named = (name: string): OadrReport => {
-    const report = latest?.body.oadrReport?.find((r) => r.reportName === name);
+    const report = metadata.find((r) => r.reportName === name);
     if (report === undefined) throw new CaseFailure(`the VEN registered no ${name}, so the harness has nothing to request`);
     return report;
   };

@@ -102,7 +102,9 @@ describe('report requests piggy-backed on oadrRegisteredReport (config requestOn
     const ids = requests.map((r) => r.reportRequestID);
     expect(new Set(ids).size).toBe(2);
     expect(ids).not.toContain('0');
-    expect((await requestsOf(venID)).map((r) => [r.reportRequestID, r.direction, r.status, r.onRegistration])).toEqual(ids.map((id) => [id, 'toVen', 'pending', true]));
+    // Requests made in one transaction are listed in reportRequestID order.
+    const listed = (await requestsOf(venID)).map((r) => [r.reportRequestID, r.direction, r.status, r.onRegistration]);
+    expect(listed).toEqual([...ids].sort().map((id) => [id, 'toVen', 'pending', true]));
 
     // The VEN answers the requests riding on the answer as it answers an oadrCreateReport, echoing its own requestID.
     const created = await h.post('EiReport', { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: 'meta-1' }, oadrPendingReports: [ids[0] ?? ''], venID } });

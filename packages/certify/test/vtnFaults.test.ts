@@ -129,6 +129,25 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     expect(failing(results)).toEqual(['R1_3045_TH_VEN: oadrCancelReport asks for no report to follow; the operator cancelled with one']);
   });
 
+  const inRegisteredReports = (rewrite: (body: string) => string): Fault => (service, answer) =>
+    service.endsWith('/EiReport') && answer.body.includes('oadrRegisteredReport') ? { ...answer, body: rewrite(answer.body) } : answer;
+
+  test('a VTN that drops the report request riding on its oadrRegisteredReport fails R1_3060 and nothing else', async () => {
+    const results = await runAgainst(
+      inRegisteredReports((body) => body.replace(/<oadr:oadrReportRequest>.*?<\/oadr:oadrReportRequest>/gs, '')),
+      ['N1_0020_TH_VEN', ...quickReports.filter((id) => withoutWaits.includes(id))],
+    );
+    expect(failing(results)).toEqual([expect.stringMatching(/^R1_3060_TH_VEN: the oadrRegisteredReport carries no report request for \S+ \(TELEMETRY_USAGE\); it carries none$/)]);
+  });
+
+  test('a VTN whose piggy-backed request asks for a data point the VEN never registered fails R1_3060', async () => {
+    const results = await runAgainst(
+      inRegisteredReports((body) => body.replace(/(<oadr:oadrReportRequest>.*?<ei:rID>)[^<]*/s, '$1th-unregistered')),
+      ['N1_0020_TH_VEN', 'R1_3010_TH_VEN', 'R1_3060_TH_VEN'],
+    );
+    expect(failing(results)).toEqual([expect.stringMatching(/^R1_3060_TH_VEN: the oadrRegisteredReport asks for rID th-unregistered, which the VEN never registered in \S+$/)]);
+  });
+
   test('a VTN that starts every report request at another time than asked fails the cases that ask for a start and nothing else', async () => {
     const results = await runAgainst(
       inPolledReportMessages((body) => body.replace(/(<ei:reportInterval><xcal:properties><xcal:dtstart><xcal:date-time>)[^<]*/g, '$12020-01-01T00:00:00Z')),

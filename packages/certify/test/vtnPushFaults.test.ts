@@ -1,5 +1,5 @@
 import { HarnessVen, runCases, VTN_PUSH_CASES, type CaseResult } from '../src/index.js';
-import { startFaultyProxy, type RequestFault } from './faultyProxy.js';
+import { startFaultyProxy, type Fault, type RequestFault } from './faultyProxy.js';
 import { operatorOf, startOurVtn, testPki } from './pki.js';
 
 describe('the VTN push suite catches a VTN that pushes wrongly, case by case', () => {
@@ -8,15 +8,16 @@ describe('the VTN push suite catches a VTN that pushes wrongly, case by case', (
 
   /**
    * Runs push cases with one proxy between the harness VEN and the VTN (breaking the VEN's requests
-   * with `toVtn`) and one between the VTN and the harness VEN's listener (breaking the VTN's pushes
-   * with `pushed`): the VEN registers the second proxy as its transport address. Each run has a VTN
+   * with `toVtn`, or the VTN's answers to them with `answers`) and one between the VTN and the harness
+   * VEN's listener (breaking the VTN's pushes with `pushed`): the VEN registers the second proxy as its
+   * transport address. Each run has a VTN
    * of its own: events of earlier runs would otherwise ride along in every push.
    */
-  async function runAgainst(faults: { pushed?: RequestFault; toVtn?: RequestFault }, select: string[], timeoutMs = 15_000): Promise<CaseResult[]> {
+  async function runAgainst(faults: { pushed?: RequestFault; toVtn?: RequestFault; answers?: Fault }, select: string[], timeoutMs = 15_000): Promise<CaseResult[]> {
     const vtn = await startOurVtn(pki);
     let listener = '';
     const pushProxy = await startFaultyProxy({ target: () => listener, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: pki.vtnCredentials, ...(faults.pushed === undefined ? {} : { requestFault: faults.pushed }) });
-    const vtnProxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [venCredential], ...(faults.toVtn === undefined ? {} : { requestFault: faults.toVtn }) });
+    const vtnProxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [venCredential], ...(faults.toVtn === undefined ? {} : { requestFault: faults.toVtn }), ...(faults.answers === undefined ? {} : { fault: faults.answers }) });
     const ven = new HarnessVen({ baseUrl: vtnProxy.url, credentials: [venCredential], ca: pki.ca, venName: 'harness-ven', push: { credentials: pki.vtnCredentials, transportAddress: pushProxy.url } });
     try {
       listener = (await ven.pushed?.start()) ?? '';
@@ -46,6 +47,13 @@ describe('the VTN push suite catches a VTN that pushes wrongly, case by case', (
       service.endsWith('/EiEvent') ? body.replace(/<ei:modificationNumber>1<\/ei:modificationNumber>/g, '<ei:modificationNumber>0</ei:modificationNumber>') : body;
     const results = await runAgainst({ pushed: stale }, eventsAndOpts);
     expect(failing(results)).toEqual(['E0_6030', 'A_E2_0470', 'A_E2_0484', 'A_E2_0492', 'A_E2_0510'].map((id) => expect.stringMatching(new RegExp(`^${id}_TH_VEN: event \\S+ has modificationNumber 0, expected 1 \\(rules 4, 5\\)$`))));
+  });
+
+  test('a push VTN that drops the report request riding on its oadrRegisteredReport fails R0_8060 and nothing else', async () => {
+    const dropped: Fault = (service, answer) =>
+      service.endsWith('/EiReport') && answer.body.includes('oadrRegisteredReport') ? { ...answer, body: answer.body.replace(/<oadr:oadrReportRequest>.*?<\/oadr:oadrReportRequest>/gs, '') } : answer;
+    const results = await runAgainst({ answers: dropped }, ['N0_5020_TH_VEN', 'R0_8010_TH_VEN', 'R0_8060_TH_VEN']);
+    expect(failing(results)).toEqual([expect.stringMatching(/^R0_8060_TH_VEN: the oadrRegisteredReport carries no report request for \S+ \(TELEMETRY_USAGE\); it carries none$/)]);
   });
 
   test('a VTN that takes a push VEN for a pull VEN (ignoring its transport address) fails every case waiting for a push', async () => {

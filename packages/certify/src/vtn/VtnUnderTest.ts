@@ -1,4 +1,4 @@
-import { formatDateTime, serviceOf, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrEvent, type OadrMessage, type OptType, type Properties } from '@oadr-kit/protocol';
+import { formatDateTime, serviceOf, type EiEventBaseline, type EiEventSignal, type EiTarget, type MessageBody, type MessageType, type OadrEvent, type OadrMessage, type OadrReportRequest, type OptType, type Properties } from '@oadr-kit/protocol';
 import { EXAMPLES } from '@oadr-kit/protocol/examples';
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
@@ -40,7 +40,12 @@ export type OperatorAction =
   | { readonly kind: 'cancelRegistration'; readonly venID: string }
   | { readonly kind: 'requestReregistration'; readonly venID: string }
   /** Provision a VEN with this venID for the certificate with this fingerprint before it registers. */
-  | { readonly kind: 'preallocateVen'; readonly venID: string; readonly fingerprint: string };
+  | { readonly kind: 'preallocateVen'; readonly venID: string; readonly fingerprint: string }
+  /**
+   * Have the VTN ask for the report of this name (registered as `reportSpecifierID`) on the
+   * oadrRegisteredReport answering the VEN's next oadrRegisterReport (TH Prompt_024).
+   */
+  | { readonly kind: 'requestOnRegistration'; readonly venID: string; readonly reportName: string; readonly reportSpecifierID: string };
 
 /** An event as the operator is asked to publish it, in the protocol's field names. */
 export interface DescribedEvent {
@@ -191,6 +196,24 @@ export async function reply(ven: HarnessVen, message: Reply, posted = ven.pushed
   }
   const acknowledged = await ven.exchange(serviceOf(message.type), message, 'oadrResponse');
   expectCode(`oadrResponse to ${message.type}`, acknowledged.eiResponse.responseCode, '200');
+}
+
+/**
+ * Takes report requests the VTN piggy-backed on its oadrRegisteredReport as a VEN must (CHECKLIST 1.4
+ * step 3): one oadrCreatedReport, posted in either model, echoing the requestID of the VEN's
+ * oadrRegisterReport and listing the periodic ones (those with a reportInterval) as pending.
+ */
+export async function acceptPiggyBacked(ven: HarnessVen, registerRequestID: string, requests: readonly OadrReportRequest[]): Promise<void> {
+  const pending = requests.filter((r) => r.reportSpecifier.reportInterval !== undefined).map((r) => r.reportRequestID);
+  await reply(ven, { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: registerRequestID }, oadrPendingReports: pending, venID: ven.venID() } }, true);
+}
+
+/** Registers the VEN's metadata, requiring 200, and takes any report request riding on the answer. */
+export async function registerMetadata(ven: HarnessVen, message: Extract<OadrMessage, { type: 'oadrRegisterReport' }>): Promise<void> {
+  const registered = await ven.exchange('EiReport', message, 'oadrRegisteredReport');
+  expectCode('oadrRegisteredReport', registered.eiResponse.responseCode, '200');
+  const requests = registered.oadrReportRequest ?? [];
+  if (requests.length > 0) await acceptPiggyBacked(ven, message.body.requestID, requests);
 }
 
 /** Answers a message the VTN sent as a conforming VEN would (acknowledging requests with 200). */

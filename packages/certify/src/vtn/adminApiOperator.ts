@@ -7,8 +7,13 @@ export interface AdminApiOptions {
   readonly token: string;
 }
 
-/** The admin API call that carries out an action: method, path and JSON body. */
-function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string; body: unknown } {
+/**
+ * The admin API call that carries out an action: method, path and JSON body. None for
+ * requestOnRegistration: an oadr-kit VTN takes the reports it asks for on registration from its
+ * configuration (`requestOnRegistration`), which no call changes; one not configured so fails
+ * R1_3060 for want of the request, which is what the case should say of it.
+ */
+function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string; body: unknown } | undefined {
   const ven = `/admin/v1/vens/${encodeURIComponent(action.venID)}`;
   switch (action.kind) {
     case 'requestReport': {
@@ -30,6 +35,8 @@ function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string
       return { method: 'POST', path: `${ven}/reregister`, body: {} };
     case 'preallocateVen':
       return { method: 'POST', path: '/admin/v1/vens', body: { venID: action.venID, fingerprint: action.fingerprint } };
+    case 'requestOnRegistration':
+      return undefined;
   }
 }
 
@@ -40,7 +47,9 @@ function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string
 export function adminApiOperator(options: AdminApiOptions): (prompt: OperatorPrompt) => Promise<void> {
   const base = options.url.replace(/\/$/, '');
   return async ({ action }) => {
-    const { method, path, body } = callFor(action);
+    const call = callFor(action);
+    if (call === undefined) return;
+    const { method, path, body } = call;
     const response = await request(`${base}${path}`, {
       method,
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },

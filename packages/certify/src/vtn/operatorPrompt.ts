@@ -44,6 +44,8 @@ export function promptText(action: OperatorAction): string {
       return `ask VEN ${action.venID} to register again`;
     case 'preallocateVen':
       return `provision a VEN with venID ${action.venID} for the certificate with fingerprint ${action.fingerprint}`;
+    case 'requestOnRegistration':
+      return `when VEN ${action.venID} registers its reports next, request report ${action.reportName} (reportSpecifierID ${action.reportSpecifierID}) on the oadrRegisteredReport answering it`;
   }
 }
 

@@ -10,7 +10,7 @@ import { VTN_EVENT_CASES } from './eventCases.js';
 import { VTN_OPT_CASES } from './optCases.js';
 import { N1_0025, N1_0040, N1_0050, N1_0060, N1_0065 } from './registrationCases.js';
 import { VTN_REPORT_CASES } from './reportCases.js';
-import { drainPolls, ensureRegistered, ensureUnregistered, register, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
+import { drainPolls, ensureRegistered, ensureUnregistered, register, registerMetadata, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
 const pull = { role: 'vtn', model: 'pull' } as const;
@@ -40,8 +40,7 @@ export const N1_0020: VtnCase = {
   async run({ ven }) {
     await ensureUnregistered(ven);
     await register(ven);
-    const registered = await ven.exchange('EiReport', venMetadata(ven, Date.now()), 'oadrRegisteredReport');
-    expectCode('oadrRegisteredReport', registered.eiResponse.responseCode, '200');
+    await registerMetadata(ven, venMetadata(ven, Date.now()));
     const delivered = await drainPolls(ven);
     if (!delivered.includes('oadrRegisterReport')) {
       throw new CaseFailure(`the VTN never delivered its own oadrRegisterReport through oadrPoll (delivered: ${delivered.join(', ') || 'nothing'})`);

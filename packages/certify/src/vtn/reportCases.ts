@@ -5,13 +5,13 @@
  * asked. The harness VEN registers telemetry metadata sampled as fast as once a second, so periodic
  * requests finish within a run. Every VTN message is held to the schema and checkConformance.
  */
-import { type MessageBody, type OadrReport, type OadrReportRequest } from '@oadr-kit/protocol';
+import { durationToMs, parseDateTime, type MessageBody, type OadrReport, type OadrReportRequest } from '@oadr-kit/protocol';
 import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask, needsOperator } from './operatorPrompt.js';
 import { VTN_REPORT_SCHEDULE_CASES } from './reportScheduleCases.js';
-import { accept, acknowledgeCancel, cancellation, cancelled, dataReport, deliver, prepare, requested, sleep, update } from './reportExchange.js';
-import { answer, drainPolls, pollFor, type VtnUnderTest } from './VtnUnderTest.js';
+import { accept, acknowledgeCancel, cancellation, cancelled, checkAgainstMetadata, dataReport, deliver, fastMetadata, prepare, requested, sleep, update } from './reportExchange.js';
+import { acceptPiggyBacked, answer, drainPolls, ensureRegistered, pollFor, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
 type Requested = Awaited<ReturnType<typeof requested>>;
@@ -144,6 +144,55 @@ export const R1_3050: VtnCase = {
   },
 };
 
+/**
+ * TH R0_8060 prompts the VTN's operator to make the VTN request a report on registration. A VTN
+ * decides that how it likes (an oadr-kit VTN by its configuration's requestOnRegistration, which
+ * adminApiOperator cannot change, so the self-test starts its VTN configured so), and the case asks
+ * for it before registering and then holds what rides on the answer to the metadata and to the
+ * request rules, as a VEN receiving it would.
+ */
+export const R1_3060: VtnCase = {
+  id: 'R1_3060_TH_VEN',
+  title: "A report request rides on the oadrRegisteredReport answering the VEN's metadata; the VEN's oadrCreatedReport and report are accepted",
+  ...pull,
+  checks: ['CHECKLIST 1.4 step 3', 'CHECKLIST 4.3', 'rule 304', 'TH R0_8060 (Prompt_024)'],
+  unavailable: needsOperator,
+  async run(context) {
+    const { ven } = context;
+    await ensureRegistered(ven);
+    const metadata = fastMetadata(ven);
+    const { usage } = metadata;
+    await ask(context, { kind: 'requestOnRegistration', venID: ven.venID(), reportName: 'TELEMETRY_USAGE', reportSpecifierID: usage.reportSpecifierID });
+    const registered = await ven.exchange('EiReport', { type: 'oadrRegisterReport', body: metadata.message }, 'oadrRegisteredReport');
+    expectCode('oadrRegisteredReport', registered.eiResponse.responseCode, '200');
+    if (registered.eiResponse.requestID !== metadata.message.requestID) {
+      throw new CaseFailure(`oadrRegisteredReport answers requestID "${registered.eiResponse.requestID}", expected "${metadata.message.requestID}"`);
+    }
+    const requests = registered.oadrReportRequest ?? [];
+    const request = requests.find((r) => r.reportSpecifier.reportSpecifierID === usage.reportSpecifierID);
+    if (request === undefined) {
+      const others = requests.length === 0 ? 'none' : requests.map((r) => r.reportSpecifier.reportSpecifierID).join(', ');
+      throw new CaseFailure(`the oadrRegisteredReport carries no report request for ${usage.reportSpecifierID} (TELEMETRY_USAGE); it carries ${others}`);
+    }
+    const ids = requests.map((r) => r.reportRequestID);
+    if (new Set(ids).size !== ids.length) throw new CaseFailure(`the requests on the oadrRegisteredReport share a reportRequestID (${ids.join(', ')}); each needs its own`);
+    checkAgainstMetadata('the oadrRegisteredReport', request, usage);
+    const spec = request.reportSpecifier;
+    try {
+      durationToMs(spec.reportBackDuration);
+      if (spec.reportInterval !== undefined) {
+        parseDateTime(spec.reportInterval.dtstart);
+        durationToMs(spec.reportInterval.duration);
+      }
+    } catch (error) {
+      throw new CaseFailure(`the piggy-backed request's reportBackDuration or reportInterval is not a usable time: ${(error as Error).message}`);
+    }
+    await acceptPiggyBacked(ven, metadata.message.requestID, requests);
+    await deliver(ven, dataReport(request, usage, Date.now(), 1));
+    await drainPolls(ven);
+  },
+};
+
 export const R1_3090: VtnCase = {
   id: 'R1_3090_TH_VEN',
   title: 'Two periodic requests: the VEN lists both as pending, then each is cancelled by name',
@@ -264,6 +313,7 @@ export const VTN_REPORT_CASES: readonly VtnCase[] = [
   R1_3040,
   R1_3045,
   R1_3050,
+  R1_3060,
   R1_3090,
   R1_3170,
   R1_3070,

@@ -7,7 +7,7 @@ import { durationToMs, formatDateTime, formatDuration, parseDateTime, type Messa
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask } from './operatorPrompt.js';
-import { drainPolls, ensureRegistered, pollFor, reply, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
+import { drainPolls, ensureRegistered, pollFor, registerMetadata, reply, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
 /** The fastest sampling the harness VEN registers: short enough for periodic cases to finish quickly. */
 export const MIN_PERIOD = 'PT1S';
@@ -24,7 +24,7 @@ export interface HarnessMetadata {
  * The harness VEN's metadata: telemetry status and usage, sampled as often as every MIN_PERIOD, and
  * the same usage points kept as history (HISTORY_USAGE, R1_3130/3140).
  */
-function fastMetadata(ven: HarnessVen): HarnessMetadata {
+export function fastMetadata(ven: HarnessVen): HarnessMetadata {
   const base = venMetadata(ven, Date.now());
   const telemetry = base.body.oadrReport ?? [];
   const usage = telemetry.find((r) => r.reportName === 'METADATA_TELEMETRY_USAGE');
@@ -50,8 +50,7 @@ function fastMetadata(ven: HarnessVen): HarnessMetadata {
 export async function prepare(ven: HarnessVen): Promise<HarnessMetadata> {
   await ensureRegistered(ven);
   const metadata = fastMetadata(ven);
-  const registered = await ven.exchange('EiReport', { type: 'oadrRegisterReport', body: metadata.message }, 'oadrRegisteredReport');
-  expectCode('oadrRegisteredReport', registered.eiResponse.responseCode, '200');
+  await registerMetadata(ven, { type: 'oadrRegisterReport', body: metadata.message });
   await drainPolls(ven);
   return metadata;
 }
@@ -88,11 +87,8 @@ export async function requested(context: VtnUnderTest, asked: Asked, signal: Abo
   const request = create.oadrReportRequest.find((r) => r.reportSpecifier.reportSpecifierID === asked.specifier.reportSpecifierID);
   if (request === undefined) throw new CaseFailure(`oadrCreateReport asks for no report ${asked.specifier.reportSpecifierID}`);
   const spec = request.reportSpecifier;
-  const registered = new Set((asked.specifier.oadrReportDescription ?? []).map((d) => d.rID));
-  const unknown = spec.specifierPayload.find((p) => !registered.has(p.rID));
-  if (unknown !== undefined) throw new CaseFailure(`oadrCreateReport asks for rID ${unknown.rID}, which the VEN never registered in ${asked.specifier.reportSpecifierID}`);
+  checkAgainstMetadata('oadrCreateReport', request, asked.specifier);
   const granularityMs = durationToMs(spec.granularity);
-  if (granularityMs !== 0 && granularityMs < durationToMs(MIN_PERIOD)) throw new CaseFailure(`granularity ${spec.granularity} is shorter than the registered oadrMinPeriod ${MIN_PERIOD}`);
   if (granularityMs !== durationToMs(asked.granularity) || durationToMs(spec.reportBackDuration) !== durationToMs(asked.reportBackDuration)) {
     throw new CaseFailure(`granularity ${spec.granularity} / reportBackDuration ${spec.reportBackDuration}, asked for ${asked.granularity} / ${asked.reportBackDuration}`);
   }
@@ -108,6 +104,20 @@ export async function requested(context: VtnUnderTest, asked: Asked, signal: Abo
     if (got.join() !== [...asked.rIDs].sort().join()) throw new CaseFailure(`oadrCreateReport asks for rIDs ${got.join(', ')}, the operator asked for ${asked.rIDs.join(', ')}`);
   }
   return { create, request };
+}
+
+/**
+ * Holds a request to the metadata it asks for (CHECKLIST 4.3): data points, each registered for the
+ * specifier, and a granularity not below the registered oadrMinPeriod. `carrier` names the message.
+ */
+export function checkAgainstMetadata(carrier: string, request: OadrReportRequest, specifier: OadrReport): void {
+  const spec = request.reportSpecifier;
+  if (spec.specifierPayload.length === 0) throw new CaseFailure(`${carrier} asks for no data point of ${specifier.reportSpecifierID}`);
+  const registered = new Set((specifier.oadrReportDescription ?? []).map((d) => d.rID));
+  const unknown = spec.specifierPayload.find((p) => !registered.has(p.rID));
+  if (unknown !== undefined) throw new CaseFailure(`${carrier} asks for rID ${unknown.rID}, which the VEN never registered in ${specifier.reportSpecifierID}`);
+  const granularityMs = durationToMs(spec.granularity);
+  if (granularityMs !== 0 && granularityMs < durationToMs(MIN_PERIOD)) throw new CaseFailure(`granularity ${spec.granularity} is shorter than the registered oadrMinPeriod ${MIN_PERIOD}`);
 }
 
 /** Answers an oadrCreateReport with oadrCreatedReport 200 and the given pending list. */

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from './Clock.js';
-import { isPeriodic, type ReportSample } from './reports.js';
+import { isPeriodic, MAX_REPORT_SAMPLES, type ReportSample } from './reports.js';
 import type { StoredReportRequest } from './StateStore.js';
 import type { ReportReading } from './VenOptions.js';
 
@@ -8,9 +8,6 @@ export interface ReportRunnerHooks {
   send(request: StoredReportRequest, samples: readonly ReportSample[]): Promise<void>;
   failed(error: unknown, request: StoredReportRequest): void;
 }
-
-/** Samples kept for a VTN that cannot be reached: a day of one-minute samples. */
-export const MAX_BUFFERED_SAMPLES = 1440;
 
 interface Running {
   readonly request: StoredReportRequest;
@@ -144,7 +141,7 @@ export class ReportRunner {
 
   /**
    * Delivers the samples taken before `beforeMs` (all by default), keeping the later ones. Samples of
-   * a failed delivery go out with the next one, up to MAX_BUFFERED_SAMPLES (the oldest are dropped).
+   * a failed delivery go out with the next one, up to MAX_REPORT_SAMPLES (the oldest are dropped).
    */
   async #deliver(running: Running, beforeMs = Number.POSITIVE_INFINITY): Promise<void> {
     const samples = running.samples.filter((sample) => sample.atMs < beforeMs);
@@ -152,7 +149,7 @@ export class ReportRunner {
     try {
       await this.#hooks.send(running.request, samples);
     } catch (error) {
-      running.samples = [...samples, ...running.samples].slice(-MAX_BUFFERED_SAMPLES);
+      running.samples = [...samples, ...running.samples].slice(-MAX_REPORT_SAMPLES);
       this.#hooks.failed(error, running.request);
     }
   }

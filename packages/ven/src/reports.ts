@@ -97,10 +97,22 @@ export function readReportRequests(requests: readonly OadrReportRequest[], capab
     if (granularityMs < 0 || reportBackDurationMs < 0) {
       return { ok: false, responseCode: ResponseCode.INVALID_DATA, description: `request ${reportRequestID} has a negative granularity or reportBackDuration` };
     }
+    // A one-shot request over the past is read sample by sample at once: a year at one second would never end.
+    const pastSamples = reportBackDurationMs === 0 && granularityMs > 0 && startMs < nowMs ? Math.floor((Math.min(nowMs, (endMs ?? nowMs) - 1) - startMs) / granularityMs) + 1 : 1;
+    if (pastSamples > MAX_REPORT_SAMPLES) {
+      return {
+        ok: false,
+        responseCode: ResponseCode.INVALID_DATA,
+        description: `request ${reportRequestID} asks for ${pastSamples} past samples, more than the ${MAX_REPORT_SAMPLES} one report carries`,
+      };
+    }
     accepted.push({ reportRequestID, reportSpecifierID: reportSpecifier.reportSpecifierID, rIDs, granularityMs, reportBackDurationMs, startMs, endMs });
   }
   return { ok: true, requests: accepted, metadataRequestIDs };
 }
+
+/** The most samples one report carries: a day of one-minute samples (also what is kept for a VTN out of reach). */
+export const MAX_REPORT_SAMPLES = 1440;
 
 /** True when a request is delivered more than once: it has a sending period and runs past its start. */
 export function isPeriodic(request: StoredReportRequest): boolean {

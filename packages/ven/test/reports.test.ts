@@ -82,6 +82,9 @@ describe('readReportRequests (CHECKLIST §4.3)', () => {
     expect(result.ok && result.requests).toEqual([
       { reportRequestID: 'history', reportSpecifierID: 'TELEMETRY_USAGE', rIDs: ['power'], granularityMs: 15 * MIN, reportBackDurationMs: 0, startMs: T0 - 30 * MIN, endMs: T0 },
     ]);
+    // A day of one-minute samples is the most one report carries, and is taken.
+    const day = reportRequest({ id: 'day', granularity: 'PT1M', back: 'PT0S', interval: { dtstart: formatDateTime(T0 - 1440 * MIN), duration: 'P1D' } });
+    expect(readReportRequests([day], DEFAULT_REPORT_CAPABILITIES, T0).ok).toBe(true);
   });
 
   it('treats reportSpecifierID METADATA as a request to register again (rule 306)', () => {
@@ -93,6 +96,12 @@ describe('readReportRequests (CHECKLIST §4.3)', () => {
     ['an unknown rID', reportRequest({ rIDs: ['power', 'voltage'] }), '452', /unknown rID voltage/],
     ['a calendar granularity', reportRequest({ granularity: 'P1M' }), '454', /fixed length/],
     ['a negative reportBackDuration', reportRequest({ back: '-PT1M' }), '454', /negative/],
+    [
+      'a one-shot request for more past samples than a report carries',
+      reportRequest({ granularity: 'PT1M', back: 'PT0S', interval: { dtstart: formatDateTime(T0 - 1441 * MIN), duration: 'P2D' } }),
+      '454',
+      /asks for 1442 past samples, more than the 1440/,
+    ],
   ])('refuses %s', (_name, request, code, description) => {
     const result = readReportRequests([reportRequest({ id: 'fine' }), request], DEFAULT_REPORT_CAPABILITIES, T0);
     expect(result).toMatchObject({ ok: false, responseCode: code, description: expect.stringMatching(description) });

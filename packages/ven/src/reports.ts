@@ -97,6 +97,11 @@ export function readReportRequests(requests: readonly OadrReportRequest[], capab
     if (granularityMs < 0 || reportBackDurationMs < 0) {
       return { ok: false, responseCode: ResponseCode.INVALID_DATA, description: `request ${reportRequestID} has a negative granularity or reportBackDuration` };
     }
+    // History asked for at granularity 0 (as the test harness asks for HISTORY_*) comes at the
+    // points' own resolution: the longest of their minimum sampling periods.
+    if (reportBackDurationMs === 0 && granularityMs === 0 && startMs < nowMs) {
+      granularityMs = Math.max(...points.filter((point) => rIDs.includes(point.rID)).map((point) => point.minPeriodMs));
+    }
     // A one-shot request over the past is read sample by sample at once: a year at one second would never end.
     const pastSamples = reportBackDurationMs === 0 && granularityMs > 0 && startMs < nowMs ? Math.floor((Math.min(nowMs, (endMs ?? nowMs) - 1) - startMs) / granularityMs) + 1 : 1;
     if (pastSamples > MAX_REPORT_SAMPLES) {

@@ -82,6 +82,10 @@ describe('readReportRequests (CHECKLIST §4.3)', () => {
     expect(result.ok && result.requests).toEqual([
       { reportRequestID: 'history', reportSpecifierID: 'TELEMETRY_USAGE', rIDs: ['power'], granularityMs: 15 * MIN, reportBackDurationMs: 0, startMs: T0 - 30 * MIN, endMs: T0 },
     ]);
+    // At granularity 0 history comes at the point's own resolution (its minimum sampling period).
+    const native = reportRequest({ id: 'native', granularity: 'PT0S', back: 'PT0S', interval: { dtstart: formatDateTime(T0 - 30 * MIN), duration: 'PT30M' } });
+    const minPeriodMs = DEFAULT_REPORT_CAPABILITIES.find((c) => c.rID === 'power')!.minPeriodMs;
+    expect(readReportRequests([native], DEFAULT_REPORT_CAPABILITIES, T0)).toMatchObject({ ok: true, requests: [{ granularityMs: minPeriodMs, startMs: T0 - 30 * MIN }] });
     // A day of one-minute samples is the most one report carries, and is taken.
     const day = reportRequest({ id: 'day', granularity: 'PT1M', back: 'PT0S', interval: { dtstart: formatDateTime(T0 - 1440 * MIN), duration: 'P1D' } });
     expect(readReportRequests([day], DEFAULT_REPORT_CAPABILITIES, T0).ok).toBe(true);

@@ -499,28 +499,49 @@ export class VtnCore {
   /** Asks a VEN for a report it registered (or for its METADATA with reportSpecifierID "METADATA"). */
   async requestReport(venID: string, input: ReportRequestInput): Promise<string> {
     const reportRequestID = newId();
-    await this.enqueueFor(venID, async (tx) => {
-      let request: OadrReportRequest;
-      if (input.reportSpecifierID === 'METADATA') {
-        request = checkedRequest(input, input.rIDs ?? ['METADATA'], reportRequestID, venID);
-      } else {
-        const registration = (await tx.listReportRegistrations(venID)).find((r) => r.reportSpecifierID === input.reportSpecifierID);
-        if (registration === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `VEN ${venID} registered no report ${input.reportSpecifierID}`);
-        request = requestForRegistered(registration.report, input, reportRequestID, venID);
-      }
-      const requestID = newId();
-      await tx.saveReportRequest({
-        reportRequestID,
-        venID,
-        direction: 'toVen',
-        reportSpecifierID: input.reportSpecifierID,
-        request,
-        status: 'pending',
-        createdAt: this.clock(),
-      });
-      await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body: { requestID, oadrReportRequest: [request], venID } }, this.clock());
-    });
+    await this.enqueueReportRequests(venID, [{ input, reportRequestID }], (error) => error);
     return reportRequestID;
+  }
+
+  /**
+   * Asks a VEN for several reports in one oadrCreateReport (2.0b allows 1..n requests; TH R*_8180),
+   * answering their reportRequestIDs in order. One entry the VEN could not be asked for refuses them
+   * all, its fields named under `/requests/<index>`, so an operator never has half a batch out.
+   */
+  async requestReports(venID: string, inputs: readonly ReportRequestInput[]): Promise<string[]> {
+    const wanted = inputs.map((input) => ({ input, reportRequestID: newId() }));
+    await this.enqueueReportRequests(venID, wanted, (error, index) => {
+      const fields = error.details.length === 0 ? [''] : error.details;
+      return new VtnError(error.code, `requests/${index}: ${error.message}`, {
+        details: fields.map((field) => `/requests/${index}${field === '' || field.startsWith('/') ? field : `/${field}`}`),
+        cause: error,
+      });
+    });
+    return wanted.map((w) => w.reportRequestID);
+  }
+
+  private async enqueueReportRequests(
+    venID: string,
+    wanted: ReadonlyArray<{ input: ReportRequestInput; reportRequestID: string }>,
+    refuse: (error: VtnError, index: number) => VtnError,
+  ): Promise<void> {
+    await this.enqueueFor(venID, async (tx) => {
+      const registrations = await tx.listReportRegistrations(venID);
+      const requests = wanted.map(({ input, reportRequestID }, index) => {
+        try {
+          if (input.reportSpecifierID === 'METADATA') return checkedRequest(input, input.rIDs ?? ['METADATA'], reportRequestID, venID);
+          const registration = registrations.find((r) => r.reportSpecifierID === input.reportSpecifierID);
+          if (registration === undefined) throw new VtnError(VtnErrorCode.NOT_FOUND, `VEN ${venID} registered no report ${input.reportSpecifierID}`, { details: ['/reportSpecifierID'] });
+          return requestForRegistered(registration.report, input, reportRequestID, venID);
+        } catch (error) {
+          throw error instanceof VtnError ? refuse(error, index) : error;
+        }
+      });
+      const now = this.clock();
+      await savePending(tx, venID, requests, { createdAt: now });
+      const requestID = newId();
+      await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body: { requestID, oadrReportRequest: requests, venID } }, now);
+    });
   }
 
   /**
@@ -549,18 +570,7 @@ export class VtnCore {
       }
     }
     if (requests.length === 0) return requests;
-    for (const request of requests) {
-      await tx.saveReportRequest({
-        reportRequestID: request.reportRequestID,
-        venID,
-        direction: 'toVen',
-        reportSpecifierID: request.reportSpecifier.reportSpecifierID,
-        request,
-        status: 'pending',
-        createdAt: now,
-        onRegistration: true,
-      });
-    }
+    await savePending(tx, venID, requests, { createdAt: now, onRegistration: true });
     // The requests ride on the answer: recorded as an oadrCreateReport sent under the VEN's requestID,
     // which the oadrCreatedReport answering them echoes, they are acknowledged like an operator's.
     await tx.markSent(await tx.enqueue({ venID, kind: 'oadrCreateReport', requestID, body: { requestID, oadrReportRequest: requests, venID } }, now), now);
@@ -579,6 +589,13 @@ export class VtnCore {
         this.clock(),
       );
     });
+  }
+}
+
+/** Stores requests sent to a VEN as pending until its oadrCreatedReport makes them active. */
+async function savePending(tx: VtnRepository, venID: string, requests: readonly OadrReportRequest[], extra: { createdAt: number; onRegistration?: true }): Promise<void> {
+  for (const request of requests) {
+    await tx.saveReportRequest({ reportRequestID: request.reportRequestID, venID, direction: 'toVen', reportSpecifierID: request.reportSpecifier.reportSpecifierID, request, status: 'pending', ...extra });
   }
 }
 

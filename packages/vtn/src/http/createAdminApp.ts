@@ -37,7 +37,7 @@ function bodyValidator(name: string): ValidateFunction {
     const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
     ajv.addSchema({ $id: 'admin', components: doc.components });
     validators = new Map();
-    for (const key of ['VenInput', 'VenPatch', 'ProgramInput', 'EventInput', 'CancelEventInput', 'ReportRequestInput', 'CancelReportInput', 'VtnReadingsInput', 'NegotiationInput', 'CancelNegotiationInput']) {
+    for (const key of ['VenInput', 'VenPatch', 'ProgramInput', 'EventInput', 'CancelEventInput', 'ReportRequestInput', 'ReportRequestsInput', 'CancelReportInput', 'VtnReadingsInput', 'NegotiationInput', 'CancelNegotiationInput']) {
       const validate = ajv.getSchema(`admin#/components/schemas/${key}`);
       if (validate === undefined) throw new Error(`openapi.json has no schema ${key}`);
       validators.set(key, validate);
@@ -48,7 +48,8 @@ function bodyValidator(name: string): ValidateFunction {
   return validate;
 }
 
-async function readJson(ctx: Koa.Context, schema: string, optional = false): Promise<unknown> {
+/** `schema` names the body's schema, or picks it from the parsed body where one path takes two shapes. */
+async function readJson(ctx: Koa.Context, schema: string | ((value: unknown) => string), optional = false): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
@@ -66,10 +67,11 @@ async function readJson(ctx: Koa.Context, schema: string, optional = false): Pro
   } catch (error) {
     throw new VtnError(VtnErrorCode.BAD_REQUEST, `body is not JSON: ${(error as Error).message}`);
   }
-  const validate = bodyValidator(schema);
+  const name = typeof schema === 'string' ? schema : schema(value);
+  const validate = bodyValidator(name);
   if (!validate(value)) {
     const details = formatAjvErrors(validate.errors, 'body');
-    throw new VtnError(VtnErrorCode.BAD_REQUEST, `invalid ${schema}: ${details.join('; ')}`, { details });
+    throw new VtnError(VtnErrorCode.BAD_REQUEST, `invalid ${name}: ${details.join('; ')}`, { details });
   }
   return value;
 }
@@ -257,10 +259,13 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     ctx.body = { registrations: await store.listReportRegistrations(ven.venID), requests: await store.listReportRequests(ven.venID) };
   });
   router.post('/admin/v1/vens/:venID/report-requests', async (ctx) => {
-    const input = (await readJson(ctx, 'ReportRequestInput')) as ReportRequestInput;
-    const reportRequestID = await core.requestReport(ctx.params.venID ?? '', input);
+    // `{ requests: [...] }` asks for several reports in one oadrCreateReport; any other body is one request.
+    const input = (await readJson(ctx, (value) => (typeof value === 'object' && value !== null && 'requests' in value ? 'ReportRequestsInput' : 'ReportRequestInput'))) as
+      | ReportRequestInput
+      | { requests: ReportRequestInput[] };
+    const venID = ctx.params.venID ?? '';
     ctx.status = 201;
-    ctx.body = { reportRequestID };
+    ctx.body = 'requests' in input ? { reportRequestIDs: await core.requestReports(venID, input.requests) } : { reportRequestID: await core.requestReport(venID, input) };
   });
   router.post('/admin/v1/report-requests/:reportRequestID/cancel', async (ctx) => {
     const input = (await readJson(ctx, 'CancelReportInput', true)) as { reportToFollow?: boolean };

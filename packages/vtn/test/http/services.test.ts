@@ -428,6 +428,54 @@ describe.each<[string, (() => StoreFactory) | undefined]>([
       expect((await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT1M', reportBackDuration: 'PT1M' })).status).toBe(201);
     });
 
+    it('asks for several reports in one oadrCreateReport, stores each and matches the answer and the updates to each (TH R1_3180)', async () => {
+      const venID = await registered();
+      await h.post('EiReport', metadata(venID));
+      const periodic = { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT1M', reportBackDuration: 'PT5M', reportInterval: { dtstart: '2026-11-27T12:00:00Z', duration: 'PT0S' } };
+      const once = { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT0M', reportBackDuration: 'PT0M' };
+      const asked = await h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, { requests: [periodic, once] });
+      expect(asked.status).toBe(201);
+      const { reportRequestIDs } = asked.json as { reportRequestIDs: string[] };
+      expect(new Set(reportRequestIDs).size).toBe(2);
+      const sent = await h.drain(venID);
+      expect(sent).toHaveLength(1);
+      const create = expectType(sent[0], 'oadrCreateReport');
+      expect(create.oadrReportRequest.map((r) => r.reportRequestID)).toEqual(reportRequestIDs);
+      expect(create.oadrReportRequest.map((r) => r.reportSpecifier.reportBackDuration)).toEqual(['PT5M', 'PT0M']);
+      const ack = await h.post('EiReport', { type: 'oadrCreatedReport', body: { eiResponse: { responseCode: '200', requestID: create.requestID }, oadrPendingReports: reportRequestIDs, venID } });
+      expect(expectType(ack.message, 'oadrResponse').eiResponse.responseCode).toBe('200');
+      const stored = ((await h.admin('GET', `/admin/v1/vens/${venID}/reports`)).json as { requests: Array<{ reportRequestID: string; status: string }> }).requests;
+      expect(stored.filter((r) => reportRequestIDs.includes(r.reportRequestID)).map((r) => r.status)).toEqual(['active', 'active']);
+      for (const [i, reportRequestID] of reportRequestIDs.entries()) {
+        expect(expectType((await h.post('EiReport', usage(venID, reportRequestID, `up-${i}`))).message, 'oadrUpdatedReport').eiResponse.responseCode).toBe('200');
+      }
+      const data = (await h.admin('GET', `/admin/v1/report-data?venID=${venID}`)).json as Array<{ reportRequestID: string }>;
+      expect(data.map((r) => r.reportRequestID).sort()).toEqual([...reportRequestIDs].sort());
+    });
+
+    it('refuses a batch of report requests with one bad entry as a whole, naming the entry, and sends nothing', async () => {
+      const venID = await registered();
+      await h.post('EiReport', metadata(venID));
+      const good = { reportSpecifierID: 'TELEMETRY_USAGE_1', granularity: 'PT1M', reportBackDuration: 'PT1M' };
+      const ask = (body: unknown) => h.admin('POST', `/admin/v1/vens/${venID}/report-requests`, body);
+      const refusals = [
+        [{ requests: [] }, 400, 'body/requests: must NOT have fewer than 1 items'],
+        [{ requests: Array.from({ length: 17 }, () => good) }, 400, 'body/requests: must NOT have more than 16 items'],
+        [{ requests: [good, { ...good, granularity: 'soon' }] }, 400, expect.stringMatching(/^body\/requests\/1\/granularity: /)],
+        [{ requests: [good, { ...good, granularity: 'PT10S' }] }, 400, '/requests/1/granularity'],
+        [{ requests: [good, { ...good, rIDs: ['energy'] }] }, 400, '/requests/1/rIDs'],
+        [{ requests: [good, { ...good, reportSpecifierID: 'NOPE' }] }, 404, '/requests/1/reportSpecifierID'],
+        [{ requests: [good], ...good }, 400, expect.stringMatching(/^body\/: must NOT have additional properties \(reportSpecifierID\)/)],
+      ] as const;
+      for (const [body, status, detail] of refusals) {
+        const refused = await ask(body);
+        expect({ status: refused.status, details: (refused.json as { error: { details: string[] } }).error.details }).toEqual({ status, details: expect.arrayContaining([detail]) as unknown });
+      }
+      expect(await h.drain(venID)).toEqual([]);
+      expect(((await h.admin('GET', `/admin/v1/vens/${venID}/reports`)).json as { requests: unknown[] }).requests).toEqual([]);
+      expect((await ask({ requests: [good] })).json).toEqual({ reportRequestIDs: [expect.any(String) as unknown] });
+    });
+
     it('answers a VEN asking for the VTN METADATA with the VTN register report, and refuses other specifiers (452)', async () => {
       const venID = await registered();
       const request = (specifier: string) => ({

@@ -22,6 +22,8 @@ export interface HarnessVenOptions {
   readonly ca: string;
   /** TLS server name to check the VTN's certificate against (default: the URL's host). */
   readonly servername?: string;
+  /** The suites offered (OpenSSL names) instead of both of 2.0b's: G1_4010 offers each alone. */
+  readonly ciphers?: string;
   readonly venName: string;
   readonly timeoutMs?: number;
   readonly now?: () => number;
@@ -79,7 +81,11 @@ export class HarnessVen {
           });
     const host = new URL(options.baseUrl).hostname;
     this.agent = new Agent({
-      connect: createTlsClientOptions({ credentials: options.credentials, ca: options.ca, servername: options.servername ?? (host === '127.0.0.1' ? 'localhost' : host) }),
+      connect: {
+        ...createTlsClientOptions({ credentials: options.credentials, ca: options.ca, servername: options.servername ?? (host === '127.0.0.1' ? 'localhost' : host) }),
+        // The profile always offers both 2.0b suites; narrowing them is the harness's job, not a deployment's.
+        ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }),
+      },
     });
   }
 

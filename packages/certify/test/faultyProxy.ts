@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:https';
+import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createTlsClientOptions, createTlsServerOptions, venFingerprint, type KeyAndCertificate } from '@oadr-kit/security';
@@ -24,6 +24,8 @@ export async function startFaultyProxy(options: {
   clients: readonly KeyAndCertificate[];
   fault?: Fault;
   requestFault?: RequestFault;
+  /** Laxer TLS than 2.0b's, over the profile: a VTN that takes what it must refuse. */
+  serverTls?: ServerOptions;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const fault = options.fault ?? ((_service, answer) => answer);
   const requestFault = options.requestFault ?? ((_service, body) => body);
@@ -33,7 +35,7 @@ export async function startFaultyProxy(options: {
       new Agent({ connect: createTlsClientOptions({ credentials: [client], ca: options.ca, servername: 'localhost' }) }),
     ]),
   );
-  const server: Server = createServer(createTlsServerOptions({ credentials: options.serverCredentials, ca: options.ca }), (req, res) => {
+  const server: Server = createServer({ ...createTlsServerOptions({ credentials: options.serverCredentials, ca: options.ca }), ...options.serverTls }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {

@@ -27,17 +27,17 @@ export function testPki() {
 const ADMIN_TOKEN = 'certify-token-0123456789';
 
 /**
- * Our VTN on 127.0.0.1 (a port the OS assigns), in-memory SQLite, mutual TLS with the test PKI. It
- * asks for TELEMETRY_USAGE once on every registration of it: R1_3060's operator prompt, which no admin
- * call carries out.
+ * Our VTN on 127.0.0.1 (a port the OS assigns), in-memory SQLite, mutual TLS with the test PKI (an
+ * RSA and an ECC certificate unless told which). It asks for TELEMETRY_USAGE once on every
+ * registration of it: R1_3060's operator prompt, which no admin call carries out.
  */
-export function startOurVtn(pki: ReturnType<typeof testPki>): Promise<RunningVtn> {
+export function startOurVtn(pki: ReturnType<typeof testPki>, credentials: readonly KeyAndCertificate[] = pki.vtnCredentials): Promise<RunningVtn> {
   return startVtn({
     listen: { host: '127.0.0.1', port: 0 },
     requestOnRegistration: [{ reportName: 'TELEMETRY_USAGE', granularity: 'PT1S', reportBackDuration: 'PT0S' }],
     admin: { host: '127.0.0.1', port: 0, token: ADMIN_TOKEN },
     storage: { type: 'sqlite', path: ':memory:' },
-    tlsMaterial: { credentials: pki.vtnCredentials, ca: pki.ca },
+    tlsMaterial: { credentials, ca: pki.ca },
     logger: pino({ level: 'silent' }),
     processMetrics: false,
   });

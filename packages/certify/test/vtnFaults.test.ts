@@ -1,3 +1,4 @@
+import type { ServerOptions } from 'node:https';
 import type { KeyAndCertificate } from '@oadr-kit/security';
 import type { RunningVtn } from '@oadr-kit/vtn';
 import { HarnessVen, runCases, VTN_EVENT_CASES, VTN_PULL_CASES, VTN_REPORT_CASES, type CaseResult } from '../src/index.js';
@@ -18,10 +19,10 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     await vtn.close();
   });
 
-  async function runAgainst(fault: Fault, select?: string[]): Promise<CaseResult[]> {
+  async function runAgainst(fault: Fault, select?: string[], serverTls: ServerOptions = {}): Promise<CaseResult[]> {
     // N1_0025 binds the newcomer's certificate to a pre-allocated venID: each run needs a new one.
     const newcomer = pki.ven(`newcomer-${++runs}`);
-    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [...clients, newcomer], fault });
+    const proxy = await startFaultyProxy({ target: vtn.url, ca: pki.ca, serverCredentials: pki.vtnCredentials, clients: [...clients, newcomer], fault, serverTls });
     const harness = (name: string, credential: KeyAndCertificate) => new HarnessVen({ baseUrl: proxy.url, credentials: [credential], ca: pki.ca, venName: name });
     const context = { ven: harness('harness-ven', clients[0]), stranger: harness('stranger', clients[1]), newcomer: harness('newcomer', newcomer), operator: operatorOf(vtn) };
     try {
@@ -43,8 +44,36 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
   const inPolledDistributes = (rewrite: (body: string) => string): Fault => (service, answer) =>
     service.endsWith('/OadrPoll') && answer.body.includes('oadrDistributeEvent') ? { ...answer, body: rewrite(answer.body) } : answer;
 
+  const honest: Fault = (_service, answer) => answer;
+
   test('through an honest proxy every case passes', async () => {
-    expect(failing(await runAgainst((_service, answer) => answer))).toEqual([]);
+    expect(failing(await runAgainst(honest))).toEqual([]);
+  });
+
+  test('a VTN holding only its ECC certificate fails G1_4010 on the RSA suite, and the cases around it pass', async () => {
+    const eccOnly = await startOurVtn(pki, [pki.vtnCredentials[1]!]);
+    const ven = new HarnessVen({ baseUrl: eccOnly.url, credentials: [clients[0]], ca: pki.ca, venName: 'harness-ven' });
+    try {
+      const results = await runCases(VTN_PULL_CASES, { ven }, { timeoutMs: 15_000, select: ['N1_0010_TH_VEN', 'N1_0020_TH_VEN', 'G1_4010_TH_VEN', 'G1_4011_TH_VEN', 'E1_1050_TH_VEN'] });
+      expect(failing(results)).toEqual(['G1_4010_TH_VEN: the VTN refused the RSA suite AES128-SHA256: sslv3 alert handshake failure (alert 40)']);
+      expect(results.filter((r) => r.outcome === 'passed').map((r) => r.id)).toEqual(['N1_0010_TH_VEN', 'N1_0020_TH_VEN', 'G1_4011_TH_VEN', 'E1_1050_TH_VEN']);
+    } finally {
+      await ven.close();
+      await eccOnly.close();
+    }
+  });
+
+  test('a VTN that still speaks TLS 1.0/1.1 with the 2.0a suites fails G1_4010', async () => {
+    const legacy = { minVersion: 'TLSv1', ciphers: 'ECDHE-ECDSA-AES128-SHA256:AES128-SHA256:ECDHE-ECDSA-AES128-SHA:AES128-SHA:@SECLEVEL=0' } as const;
+    const results = await runAgainst(honest, ['G1_4010_TH_VEN'], legacy);
+    expect(failing(results)).toEqual(['G1_4010_TH_VEN: the VTN accepted a client offering only TLS 1.0/1.1 (TLSv1.1 ECDHE-ECDSA-AES128-SHA); 2.0b is TLS 1.2 only']);
+  });
+
+  test('a VTN that lets a client without certificate finish the handshake fails G1_4010', async () => {
+    const results = await runAgainst(honest, ['G1_4010_TH_VEN'], { rejectUnauthorized: false });
+    expect(failing(results)).toEqual([
+      'G1_4010_TH_VEN: the VTN completed a handshake with a client presenting no certificate (TLSv1.2 ECDHE-ECDSA-AES128-SHA256); it must refuse it at the handshake',
+    ]);
   });
 
   test('a VTN that accepts a report for a reportRequestID it never sent fails R1_3190 and nothing else', async () => {
@@ -68,7 +97,7 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
     const results = await runAgainst((service, answer) => (service.endsWith('/OadrPoll') ? { ...answer, contentType: 'text/plain' } : answer));
     const reason = 'oadrPoll to OadrPoll: Content-Type "text/plain", expected application/xml (rule 53)';
     // Every case that takes what the VTN has queued polls: all but the queries, opts and refusals.
-    const asking = ['N1_0010', 'N1_0015', 'E1_1050', 'P1_2010', 'P1_2015', 'P1_2020', 'P1_2030', 'P1_2040', 'P1_2050', 'N1_0070', 'N1_0080', 'N1_0030'].map((id) => `${id}_TH_VEN`);
+    const asking = ['N1_0010', 'N1_0015', 'G1_4010', 'E1_1050', 'P1_2010', 'P1_2015', 'P1_2020', 'P1_2030', 'P1_2040', 'P1_2050', 'N1_0070', 'N1_0080', 'N1_0030'].map((id) => `${id}_TH_VEN`);
     const ids = VTN_PULL_CASES.map((c) => c.id).filter((id) => !asking.includes(id));
     expect(failing(results)).toEqual(ids.map((id) => `${id}: ${reason}`));
   });

@@ -10,6 +10,7 @@ import { VTN_EVENT_CASES } from './eventCases.js';
 import { VTN_OPT_CASES } from './optCases.js';
 import { N1_0025, N1_0040, N1_0050, N1_0060, N1_0065 } from './registrationCases.js';
 import { VTN_REPORT_CASES } from './reportCases.js';
+import { G1_4010 } from './securityCases.js';
 import { drainPolls, ensureRegistered, ensureUnregistered, register, registerMetadata, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
@@ -152,6 +153,7 @@ export const VTN_PULL_CASES: readonly VtnCase[] = [
   N1_0060,
   N1_0065,
   N1_0025,
+  G1_4010,
   G1_4011,
   E1_1050,
   ...VTN_EVENT_CASES,

@@ -186,4 +186,15 @@ describe('the VTN suite catches a broken VTN, case by case', () => {
       ['R1_3025', 'R1_3030', 'R1_3130', 'R1_3140'].map((id) => expect.stringMatching(new RegExp(`^${id}_TH_VEN: reportInterval starts 2020-01-01T00:00:00Z, asked for \\S+$`))),
     );
   });
+
+  test('a VTN that sends only the first request of a multi-request oadrCreateReport fails R1_3180 and nothing else', async () => {
+    const results = await runAgainst(
+      inPolledReportMessages((body) => {
+        let seen = 0;
+        return body.replace(/<oadr:oadrReportRequest>.*?<\/oadr:oadrReportRequest>/gs, (request) => (seen++ === 0 ? request : ''));
+      }),
+      quickReports.filter((id) => withoutWaits.includes(id)),
+    );
+    expect(failing(results)).toEqual([expect.stringMatching(/^R1_3180_TH_VEN: the oadrCreateReport carries 1 request\(s\) \(\S+\); the operator asked for 2 in one$/)]);
+  });
 });

@@ -19,18 +19,21 @@ export interface VtnUnderTest {
   readonly operator?: (prompt: OperatorPrompt) => Promise<void>;
 }
 
+/** One report the operator is asked to request of a VEN. */
+export interface AskedReport {
+  readonly reportSpecifierID: string;
+  readonly granularity: string;
+  readonly reportBackDuration: string;
+  readonly reportInterval?: { readonly dtstart: string; readonly duration: string };
+  /** The data points to report; all the VEN registered for the specifier when absent. */
+  readonly rIDs?: readonly string[];
+}
+
 /** What a case asks the VTN's operator to do. */
 export type OperatorAction =
-  | {
-      readonly kind: 'requestReport';
-      readonly venID: string;
-      readonly reportSpecifierID: string;
-      readonly granularity: string;
-      readonly reportBackDuration: string;
-      readonly reportInterval?: { readonly dtstart: string; readonly duration: string };
-      /** The data points to report; all the VEN registered for the specifier when absent. */
-      readonly rIDs?: readonly string[];
-    }
+  | ({ readonly kind: 'requestReport'; readonly venID: string } & AskedReport)
+  /** Request all these reports in one oadrCreateReport (TH Prompt for R0_8180). */
+  | { readonly kind: 'requestReports'; readonly venID: string; readonly requests: readonly AskedReport[] }
   | { readonly kind: 'cancelReport'; readonly venID: string; readonly reportRequestID: string; readonly reportToFollow: boolean }
   /** Publish a new event as described; the VTN chooses its eventID, which the harness learns from the distribute. */
   | { readonly kind: 'createEvent'; readonly venID: string; readonly event: DescribedEvent }

@@ -1,10 +1,14 @@
 import { request } from 'undici';
-import type { OperatorAction, OperatorPrompt } from './VtnUnderTest.js';
+import type { AskedReport, OperatorAction, OperatorPrompt } from './VtnUnderTest.js';
 
 export interface AdminApiOptions {
   /** The admin API's base URL, e.g. http://127.0.0.1:8081. */
   readonly url: string;
   readonly token: string;
+}
+
+function reportRequestBody({ reportSpecifierID, granularity, reportBackDuration, reportInterval, rIDs }: AskedReport): Record<string, unknown> {
+  return { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval }), ...(rIDs === undefined ? {} : { rIDs }) };
 }
 
 /**
@@ -16,11 +20,10 @@ export interface AdminApiOptions {
 function callFor(action: OperatorAction): { method: 'POST' | 'PUT'; path: string; body: unknown } | undefined {
   const ven = `/admin/v1/vens/${encodeURIComponent(action.venID)}`;
   switch (action.kind) {
-    case 'requestReport': {
-      const { reportSpecifierID, granularity, reportBackDuration, reportInterval, rIDs } = action;
-      const body = { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval === undefined ? {} : { reportInterval }), ...(rIDs === undefined ? {} : { rIDs }) };
-      return { method: 'POST', path: `${ven}/report-requests`, body };
-    }
+    case 'requestReport':
+      return { method: 'POST', path: `${ven}/report-requests`, body: reportRequestBody(action) };
+    case 'requestReports':
+      return { method: 'POST', path: `${ven}/report-requests`, body: { requests: action.requests.map(reportRequestBody) } };
     case 'cancelReport':
       return { method: 'POST', path: `/admin/v1/report-requests/${encodeURIComponent(action.reportRequestID)}/cancel`, body: { reportToFollow: action.reportToFollow } };
     case 'createEvent':

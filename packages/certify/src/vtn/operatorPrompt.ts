@@ -1,5 +1,5 @@
 import { CaseFailure } from '../CertificationCase.js';
-import type { DescribedEvent, OperatorAction, VtnUnderTest } from './VtnUnderTest.js';
+import type { AskedReport, DescribedEvent, OperatorAction, VtnUnderTest } from './VtnUnderTest.js';
 
 /** Cases that only the VTN's operator can start are skipped, with this reason, when nobody operates it. */
 export const needsOperator = ({ operator }: VtnUnderTest): string | undefined =>
@@ -21,17 +21,22 @@ function describeEvent(event: DescribedEvent): string {
   return `market context ${event.marketContext}, from ${period.dtstart} for ${period.duration}${extras}; signals ${signals.join(', ')}${baseline}`;
 }
 
+function describeReport(report: AskedReport): string {
+  const interval =
+    report.reportInterval === undefined ? 'no reportInterval (one-shot)' : `reportInterval from ${report.reportInterval.dtstart} for ${report.reportInterval.duration} (PT0S: until cancelled)`;
+  const points = report.rIDs === undefined ? '' : ` (only ${report.rIDs.join(', ')})`;
+  return `report ${report.reportSpecifierID}${points}: granularity ${report.granularity}, reportBackDuration ${report.reportBackDuration}, ${interval}`;
+}
+
 /** The request in words, for a person at the VTN's console. */
 export function promptText(action: OperatorAction): string {
   switch (action.kind) {
     case 'cancelReport':
       return `cancel report request ${action.reportRequestID} of VEN ${action.venID}${action.reportToFollow ? ' with reportToFollow' : ''}`;
-    case 'requestReport': {
-      const interval =
-        action.reportInterval === undefined ? 'no reportInterval (one-shot)' : `reportInterval from ${action.reportInterval.dtstart} for ${action.reportInterval.duration} (PT0S: until cancelled)`;
-      const points = action.rIDs === undefined ? '' : ` (only ${action.rIDs.join(', ')})`;
-      return `request report ${action.reportSpecifierID}${points} from VEN ${action.venID}: granularity ${action.granularity}, reportBackDuration ${action.reportBackDuration}, ${interval}`;
-    }
+    case 'requestReport':
+      return `request from VEN ${action.venID} ${describeReport(action)}`;
+    case 'requestReports':
+      return `request from VEN ${action.venID}, in one oadrCreateReport, ${action.requests.map(describeReport).join('; and ')}`;
     case 'createEvent':
       return `create an event for VEN ${action.venID}: ${describeEvent(action.event)}`;
     case 'modifyEvent':

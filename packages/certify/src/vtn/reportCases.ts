@@ -10,7 +10,7 @@ import { CaseFailure, type CertificationCase } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask, needsOperator } from './operatorPrompt.js';
 import { VTN_REPORT_SCHEDULE_CASES } from './reportScheduleCases.js';
-import { accept, acknowledgeCancel, cancellation, cancelled, checkAgainstMetadata, dataReport, deliver, fastMetadata, prepare, requested, sleep, update } from './reportExchange.js';
+import { accept, acknowledgeCancel, cancellation, cancelled, checkAgainstMetadata, dataReport, deliver, fastMetadata, prepare, requested, requestedTogether, sleep, update } from './reportExchange.js';
 import { acceptPiggyBacked, answer, drainPolls, ensureRegistered, pollFor, type VtnUnderTest } from './VtnUnderTest.js';
 
 type VtnCase = CertificationCase<VtnUnderTest>;
@@ -203,7 +203,7 @@ export const R1_3090: VtnCase = {
     const { ven } = context;
     const { status, usage } = await prepare(ven);
     const [first, second] = await twoRunning(context, status, usage, signal);
-    await cancelEach(context, first, second, signal);
+    await cancelEach(context, [first.request, second.request], signal);
   },
 };
 
@@ -223,7 +223,24 @@ export const R1_3170: VtnCase = {
       'oadrCanceledReport',
     );
     expectCode('oadrCanceledReport for an unknown reportRequestID', unknown.eiResponse.responseCode, '452');
-    await cancelEach(context, first, second, signal);
+    await cancelEach(context, [first.request, second.request], signal);
+  },
+};
+
+export const R1_3180: VtnCase = {
+  id: 'R1_3180_TH_VEN',
+  title: 'Two periodic requests in one oadrCreateReport, each with its own reportRequestID: both pending, a report for each accepted, then each cancelled by name',
+  ...pull,
+  checks: ['CHECKLIST 4.3 (1..n oadrReportRequest)', 'TH R0_8180'],
+  unavailable: needsOperator,
+  async run(context, signal) {
+    const { ven } = context;
+    const { status, usage } = await prepare(ven);
+    const running = { granularity: 'PT1S', reportBackDuration: 'PT1M', intervalDuration: 'PT0S' };
+    const { create, requests } = await requestedTogether(context, [usage, status].map((specifier) => ({ specifier, ...running })), signal);
+    await accept(ven, create, requests.map((r) => r.request.reportRequestID));
+    for (const { request, specifier } of requests) await deliver(ven, dataReport(request, specifier, Date.now(), 1));
+    await cancelEach(context, requests.map((r) => r.request), signal);
   },
 };
 
@@ -239,13 +256,13 @@ async function twoRunning(context: VtnUnderTest, status: OadrReport, usage: Oadr
   return [first, second];
 }
 
-/** The operator cancels each request by name; the pending list shrinks with each. */
-async function cancelEach(context: VtnUnderTest, first: Requested, second: Requested, signal: AbortSignal): Promise<void> {
+/** The operator cancels each request by name, in order; the pending list shrinks with each. */
+async function cancelEach(context: VtnUnderTest, requests: readonly OadrReportRequest[], signal: AbortSignal): Promise<void> {
   const { ven } = context;
-  await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: first.request.reportRequestID, reportToFollow: false });
-  await cancelled(ven, first.request.reportRequestID, [second.request.reportRequestID], signal);
-  await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID: second.request.reportRequestID, reportToFollow: false });
-  await cancelled(ven, second.request.reportRequestID, [], signal);
+  for (const [i, { reportRequestID }] of requests.entries()) {
+    await ask(context, { kind: 'cancelReport', venID: ven.venID(), reportRequestID, reportToFollow: false });
+    await cancelled(ven, reportRequestID, requests.slice(i + 1).map((r) => r.reportRequestID), signal);
+  }
 }
 
 export const R1_3070: VtnCase = {
@@ -316,6 +333,7 @@ export const VTN_REPORT_CASES: readonly VtnCase[] = [
   R1_3060,
   R1_3090,
   R1_3170,
+  R1_3180,
   R1_3070,
   R1_3190,
 ];

@@ -7,7 +7,7 @@ import { durationToMs, formatDateTime, formatDuration, parseDateTime, type Messa
 import { CaseFailure } from '../CertificationCase.js';
 import { expectCode, HarnessVen } from '../HarnessVen.js';
 import { ask } from './operatorPrompt.js';
-import { drainPolls, ensureRegistered, pollFor, registerMetadata, reply, venMetadata, type VtnUnderTest } from './VtnUnderTest.js';
+import { drainPolls, ensureRegistered, pollFor, registerMetadata, reply, venMetadata, type AskedReport, type VtnUnderTest } from './VtnUnderTest.js';
 
 /** The fastest sampling the harness VEN registers: short enough for periodic cases to finish quickly. */
 export const MIN_PERIOD = 'PT1S';
@@ -67,23 +67,53 @@ export interface Asked {
   readonly rIDs?: readonly string[];
 }
 
+/** What the operator is asked to request for `asked`. */
+function askedReport(asked: Asked): AskedReport {
+  const interval = asked.intervalDuration === undefined ? {} : { reportInterval: { dtstart: formatDateTime(asked.intervalStart ?? Date.now()), duration: asked.intervalDuration } };
+  return {
+    reportSpecifierID: asked.specifier.reportSpecifierID,
+    granularity: asked.granularity,
+    reportBackDuration: asked.reportBackDuration,
+    ...interval,
+    ...(asked.rIDs === undefined ? {} : { rIDs: [...asked.rIDs] }),
+  };
+}
+
 /**
  * Asks the operator for a report request and returns the oadrCreateReport that arrives, held to what
  * was asked and to CHECKLIST 4.3 (rIDs the VEN registered, granularity not below oadrMinPeriod).
  */
 export async function requested(context: VtnUnderTest, asked: Asked, signal: AbortSignal): Promise<{ create: MessageBody<'oadrCreateReport'>; request: OadrReportRequest }> {
   const { ven } = context;
-  const interval = asked.intervalDuration === undefined ? {} : { reportInterval: { dtstart: formatDateTime(asked.intervalStart ?? Date.now()), duration: asked.intervalDuration } };
-  await ask(context, {
-    kind: 'requestReport',
-    venID: ven.venID(),
-    reportSpecifierID: asked.specifier.reportSpecifierID,
-    granularity: asked.granularity,
-    reportBackDuration: asked.reportBackDuration,
-    ...interval,
-    ...(asked.rIDs === undefined ? {} : { rIDs: [...asked.rIDs] }),
-  });
+  await ask(context, { kind: 'requestReport', venID: ven.venID(), ...askedReport(asked) });
   const create = await pollFor(ven, 'oadrCreateReport', signal);
+  return { create, request: requestFor(create, asked) };
+}
+
+/**
+ * Asks the operator for several reports in one oadrCreateReport (TH R0_8180) and returns it with its
+ * requests in the order asked, each held like `requested`'s and each with a reportRequestID of its own.
+ */
+export async function requestedTogether(
+  context: VtnUnderTest,
+  asked: readonly Asked[],
+  signal: AbortSignal,
+): Promise<{ create: MessageBody<'oadrCreateReport'>; requests: Array<{ request: OadrReportRequest; specifier: OadrReport }> }> {
+  const { ven } = context;
+  await ask(context, { kind: 'requestReports', venID: ven.venID(), requests: asked.map(askedReport) });
+  const create = await pollFor(ven, 'oadrCreateReport', signal);
+  const carried = create.oadrReportRequest.map((r) => r.reportSpecifier.reportSpecifierID);
+  if (carried.length !== asked.length) {
+    throw new CaseFailure(`the oadrCreateReport carries ${carried.length} request(s) (${carried.join(', ')}); the operator asked for ${asked.length} in one`);
+  }
+  const requests = asked.map((a) => ({ request: requestFor(create, a), specifier: a.specifier }));
+  const ids = requests.map((r) => r.request.reportRequestID);
+  if (new Set(ids).size !== ids.length) throw new CaseFailure(`the requests of one oadrCreateReport share a reportRequestID (${ids.join(', ')}); each needs its own`);
+  return { create, requests };
+}
+
+/** The request of `create` for the asked report, held to what was asked and to the registered metadata. */
+function requestFor(create: MessageBody<'oadrCreateReport'>, asked: Asked): OadrReportRequest {
   const request = create.oadrReportRequest.find((r) => r.reportSpecifier.reportSpecifierID === asked.specifier.reportSpecifierID);
   if (request === undefined) throw new CaseFailure(`oadrCreateReport asks for no report ${asked.specifier.reportSpecifierID}`);
   const spec = request.reportSpecifier;
@@ -103,7 +133,7 @@ export async function requested(context: VtnUnderTest, asked: Asked, signal: Abo
     const got = spec.specifierPayload.map((p) => p.rID).sort();
     if (got.join() !== [...asked.rIDs].sort().join()) throw new CaseFailure(`oadrCreateReport asks for rIDs ${got.join(', ')}, the operator asked for ${asked.rIDs.join(', ')}`);
   }
-  return { create, request };
+  return request;
 }
 
 /**

@@ -57,13 +57,13 @@ export interface ReportOnRegistration {
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
-/** What a configuration file or caller may give: any subset; the rest takes its default. */
 /** An offered report as a file or caller gives it: the fields with defaults may be left out. */
 export type OfferedReportInput = Omit<OfferedReport, 'history' | 'points'> & {
   history?: string;
   points: Array<Pick<OfferedPoint, 'rID' | 'itemBase'> & Partial<OfferedPoint>>;
 };
 
+/** What a configuration file or caller may give: any subset; the rest takes its default. */
 export type VtnConfigInput = DeepPartial<Omit<VtnConfig, 'storage' | 'reports'>> & { storage?: StorageConfig; reports?: OfferedReportInput[] };
 
 /** The settings operators set per deployment, as `OADR_VTN_*` variables over the configuration file. */
